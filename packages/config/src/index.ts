@@ -1,0 +1,2 @@
+export { loadConfig, type Env } from "./load";
+export * from "./schemas";

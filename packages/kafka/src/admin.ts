@@ -1,0 +1,40 @@
+import type { Kafka } from "kafkajs";
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  committed: bigint;
+  high: bigint;
+  lag: bigint;
+}
+
+/** Consumer lag per partition: log end offset minus the group's committed offset. */
+export async function consumerLag(kafka: Kafka, groupId: string, topic: string): Promise<PartitionLag[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+    const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset === "-1" ? "0" : p.offset)]));
+    return ends.map((e) => {
+      const high = BigInt(e.high);
+      const c = done.get(e.partition) ?? 0n;
+      return { topic, partition: e.partition, committed: c, high, lag: high > c ? high - c : 0n };
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** True when a broker answers a metadata request within the client's timeouts. */
+export async function kafkaReachable(kafka: Kafka, topic: string): Promise<boolean> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.fetchTopicMetadata({ topics: [topic] });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,14 @@
+export { TOPIC_NAMES, topicNames, type Topics, type TopicRole } from "./topics";
+export { createKafka, type KafkaClientConfig } from "./client";
+export { createProducer, type OutMessage, type PulseProducer } from "./producer";
+export {
+  createBatchConsumer,
+  type BatchConsumer,
+  type BatchConsumerOptions,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+  type Batch,
+} from "./consumer";
+export { consumerLag, kafkaReachable, type PartitionLag } from "./admin";
+export type { Kafka } from "kafkajs";

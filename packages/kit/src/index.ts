@@ -1,0 +1,4 @@
+export * from "./result";
+export * from "./errors";
+export * from "./logger";
+export * from "./metrics";

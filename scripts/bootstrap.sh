@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the workspace's tools and dependencies; safe to run again (it is quick when nothing changed).
+# Sourced by the start and test entry points, so it must not exit the caller on success.
+set -euo pipefail
+PULSE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PNPM_VERSION="$(node -p "require('$PULSE_ROOT/package.json').packageManager.split('@')[1]")"
+TOOLS="$PULSE_ROOT/.cache/tools"
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "pulse: Node.js 20 or newer is required (node was not found on PATH)" >&2
+  exit 1
+fi
+
+# pnpm is pinned by package.json#packageManager and kept in a project-local folder, so a machine
+# without corepack (or with a different global pnpm) gets exactly the same version.
+if [ ! -x "$TOOLS/node_modules/.bin/pnpm" ] || [ "$("$TOOLS/node_modules/.bin/pnpm" --version)" != "$PNPM_VERSION" ]; then
+  echo "pulse: installing pnpm $PNPM_VERSION into .cache/tools" >&2
+  npm install --silent --prefix "$TOOLS" --no-save --no-package-lock --no-audit --no-fund "pnpm@$PNPM_VERSION" >&2
+fi
+export PATH="$TOOLS/node_modules/.bin:$PULSE_ROOT/node_modules/.bin:$PATH"
+
+# --frozen-lockfile: CI and fresh clones get exactly the locked versions.
+if [ "${PULSE_SKIP_INSTALL:-0}" != "1" ]; then
+  (cd "$PULSE_ROOT" && pnpm install --frozen-lockfile --prefer-offline --reporter=append-only >&2) || {
+    echo "pulse: pnpm install failed" >&2
+    exit 1
+  }
+fi
