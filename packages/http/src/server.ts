@@ -1,0 +1,68 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { Logger, Registry } from "@pulse/kit";
+import { toProblem } from "./problem";
+
+export interface HttpServerOptions {
+  name: string;
+  version?: string;
+  description?: string;
+  logger: Logger;
+  metrics: Registry;
+  bodyLimit?: number;
+  /** Extra readiness check for /readyz (e.g. "Kafka reachable"). */
+  ready?: () => Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
+  fastify?: Partial<FastifyServerOptions>;
+}
+
+/**
+ * A Fastify server with what every Pulse service shares: structured request logs, problem+json
+ * errors from one handler, /healthz, /readyz, /metrics and OpenAPI at /docs (/docs/json).
+ * Routes are added by the caller after this returns and before `ready()`.
+ */
+export async function createHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    disableRequestLogging: true,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    trustProxy: false,
+    ...opts.fastify,
+  }) as unknown as FastifyInstance;
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: opts.name, version: opts.version ?? "1.0.0", ...(opts.description ? { description: opts.description } : {}) },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { problem, headers } = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, "request failed");
+    else request.log.info({ code: problem.code, status: problem.status }, "request rejected");
+    void reply.status(problem.status).headers({ ...headers, "content-type": "application/problem+json" }).send(problem);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .status(404)
+      .header("content-type", "application/problem+json")
+      .send({ type: "https://pulse.dev/problems/not_found", title: "Not Found", status: 404, code: "not_found", detail: `no route ${request.method} ${request.url.split("?")[0]}` });
+  });
+  app.addHook("onResponse", (request, reply, done) => {
+    request.log.info({ method: request.method, url: request.routeOptions.url ?? request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request");
+    done();
+  });
+
+  app.get("/healthz", { schema: { hide: true } }, () => ({ status: "ok" }));
+  app.get("/readyz", { schema: { hide: true } }, async (_req, reply) => {
+    const r = opts.ready ? await opts.ready() : { ok: true };
+    return reply.status(r.ok ? 200 : 503).send({ status: r.ok ? "ready" : "not_ready", ...(r.detail ?? {}) });
+  });
+  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
+    return reply.header("content-type", opts.metrics.contentType).send(await opts.metrics.metrics());
+  });
+  return app;
+}
