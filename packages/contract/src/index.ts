@@ -1,0 +1,49 @@
+export {
+  EVENT_TYPES,
+  CHANNELS,
+  CALL_CHANNELS,
+  CONTACT_CHANNELS,
+  SCHEMA_VERSIONS,
+  CURRENT_SCHEMA_VERSION,
+  Journey,
+  Customer,
+  Agent,
+  SurveyResponseEvent,
+  CallCompletedEvent,
+  ContactCompletedEvent,
+  ComplaintOpenedEvent,
+  ComplaintResolvedEvent,
+  EVENT_SCHEMAS_V1,
+  FeedbackEventV1,
+  FeedbackEvent,
+} from "./event";
+export type { EventType, Channel, SchemaVersion, EventOfType, BodyOfType } from "./event";
+export {
+  SurveyResponseBody,
+  CallCompletedBody,
+  ContactCompletedBody,
+  ComplaintOpenedBody,
+  ComplaintResolvedBody,
+  SEVERITIES,
+  RESOLUTIONS,
+} from "./bodies";
+export type { Severity, Resolution } from "./bodies";
+export {
+  Attributes,
+  FORBIDDEN_KEYS,
+  MAX_ATTRIBUTES,
+  MAX_ATTRIBUTE_STRING_LENGTH,
+} from "./attributes";
+export { ValidationIssue, VALIDATION_ISSUE_CODES } from "./issues";
+export type { ValidationIssueCode } from "./issues";
+export { validateEvent, DEFAULT_MAX_FUTURE_SKEW_MS } from "./validate";
+export type { ValidateOptions } from "./validate";
+export { eventPartitionKey } from "./partition";
+export {
+  buildFeedbackEventJsonSchema,
+  buildOpenApiComponents,
+  feedbackEventJsonSchema,
+  openApiComponents,
+  EVENT_COMPONENT_NAMES,
+} from "./json-schema";
+export type { JsonSchema } from "./json-schema";
