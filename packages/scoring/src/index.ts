@@ -1,0 +1,67 @@
+// @pulse/scoring: pure CX score formulas over sufficient statistics. No I/O.
+export type * from "./types";
+export { InvalidStatsError } from "./validate";
+export { npsScore, npsStatsOf, npsBucket, type NpsScore } from "./nps";
+export { csatScore, csatStatsOf, type CsatScore } from "./csat";
+export { meanScore, cesScore, sampleVariance, type MeanScore } from "./mean";
+export { momentStatsOf } from "./moments";
+export {
+  rate,
+  complaintRate,
+  meanHoursToResolve,
+  type RateScore,
+  type ComplaintRateScore,
+  type DurationScore,
+} from "./rates";
+export {
+  quantileFromHistogram,
+  quantilesFromHistogram,
+  quantileOfValues,
+  quantileRank,
+  histogramOf,
+  waitTimeScore,
+  type Histogram,
+  type WaitTimeScore,
+} from "./quantiles";
+export {
+  compareNps,
+  compareProportions,
+  compareMeans,
+  SIGNIFICANCE_LEVEL,
+  type Comparison,
+  type MeanComparison,
+} from "./compare";
+export { targetGap, type TargetGap, type Direction } from "./target";
+export { mergeStats, mergeAllStats, mergeHistograms } from "./merge";
+export {
+  keyDrivers,
+  MAX_KEY_DRIVERS,
+  type KeyDriverRow,
+  type KeyDriverAnalysis,
+  type DriverImportance,
+  type KeyDriverError,
+  type KeyDriverOptions,
+} from "./key-drivers";
+export {
+  rankPainPoints,
+  DEFAULT_PAIN_POINT_WEIGHTS,
+  type PainPointInput,
+  type PainPointWeights,
+  type PainPointEvidence,
+  type RankedPainPoint,
+} from "./pain-points";
+export { wilsonInterval, poissonInterval } from "./intervals";
+export { tCdf, tQuantile, tTwoSidedP, tPdf } from "./student-t";
+export {
+  Z95,
+  normalCdf,
+  normalQuantile,
+  normalTwoSidedP,
+  erfc,
+  logGamma,
+  logBeta,
+  regularizedBeta,
+  regularizedGammaP,
+  regularizedGammaQ,
+  gammaQuantile,
+} from "./special-functions";
