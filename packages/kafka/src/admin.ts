@@ -38,3 +38,22 @@ export async function kafkaReachable(kafka: Kafka, topic: string): Promise<boole
     await admin.disconnect().catch(() => undefined);
   }
 }
+
+export interface TopicSpec {
+  topic: string;
+  numPartitions: number;
+  configEntries?: { name: string; value: string }[];
+}
+
+/** Creates the topics that do not exist yet (idempotent) and waits for their leaders. */
+export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}

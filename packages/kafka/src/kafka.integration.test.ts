@@ -34,12 +34,13 @@ describe("Kafka adapter against a real broker", () => {
     const consumer = createBatchConsumer(kafka, {
       groupId,
       topics: [topic],
-      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
+      eachBatch: async ({ batch, resolveOffset }) => {
         for (const m of batch.messages) {
           received.push({ key: m.key?.toString() ?? "", i: (JSON.parse(m.value?.toString() ?? "{}") as { i: number }).i, partition: batch.partition });
           resolveOffset(m.offset);
         }
-        await commitOffsetsIfNecessary();
+        // autoCommit is off: offsets move only when the caller says its work is durable.
+        await consumer.raw.commitOffsets([{ topic, partition: batch.partition, offset: String(BigInt(batch.lastOffset()) + 1n) }]);
         if (received.length >= sent.length) resolveDone();
       },
     });

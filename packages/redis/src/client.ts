@@ -17,7 +17,9 @@ export function createRedis(config: RedisConfig): Redis {
   return new Redis(config.url, {
     ...(config.keyPrefix ? { keyPrefix: config.keyPrefix } : {}),
     lazyConnect: false,
-    enableOfflineQueue: config.forQueues ?? false,
+    // Commands issued while (re)connecting wait in the offline queue; for plain clients they are
+    // failed after one reconnection attempt, so a Redis outage degrades callers instead of hanging them.
+    enableOfflineQueue: true,
     maxRetriesPerRequest: config.forQueues ? null : 1,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),

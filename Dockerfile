@@ -1,0 +1,10 @@
+# One image for every Pulse role; docker-compose.yml picks the role with `command`.
+FROM node:20-bookworm-slim
+WORKDIR /app
+RUN npm install -g pnpm@10.34.9
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+COPY packages ./packages
+COPY services ./services
+COPY infra ./infra
+RUN pnpm install --frozen-lockfile
+ENV NODE_ENV=production

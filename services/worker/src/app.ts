@@ -1,0 +1,116 @@
+import type { ClickHouse } from "@pulse/clickhouse";
+import { createReader, createWriter } from "@pulse/clickhouse";
+import { consumerLag, createBatchConsumer, createProducer, type Kafka, type Topics } from "@pulse/kafka";
+import type { Logger, Registry } from "@pulse/kit";
+import type { Redis } from "@pulse/redis";
+import type { ObjectStore } from "@pulse/storage";
+import { createArchiver } from "./archive";
+import { createEachBatch } from "./feedback.consumer";
+import { createRedisIntentStore } from "./intents";
+import { createWorkerMetrics } from "./metrics";
+import { createEnrichment, type Catalogues } from "./enrichment";
+import { createRedisFcr } from "./fcr";
+
+export interface WorkerDeps {
+  kafka: Kafka;
+  topics: Topics;
+  groupId: string;
+  ch: ClickHouse;
+  redis: Redis;
+  store: ObjectStore;
+  logger: Logger;
+  registry: Registry;
+  catalogues: Catalogues;
+  maxChunk: number;
+  partitionsConcurrently: number;
+  sessionTimeoutMs?: number;
+  fcr: { windowMs: number; graceMs: number; sweepIntervalMs: number };
+}
+
+/**
+ * The worker role: one consumer-group member. Several processes share the partitions; each chunk
+ * is made durable in ClickHouse before its offset is committed (see chunks.ts for why a crash
+ * anywhere neither loses nor double-counts).
+ */
+export function createWorker(deps: WorkerDeps) {
+  const metrics = createWorkerMetrics(deps.registry);
+  const reader = createReader(deps.ch);
+  const writer = createWriter(deps.ch);
+  const dlqProducer = createProducer(deps.kafka);
+  const archiver = createArchiver(deps.store, deps.logger);
+  const fcr = createRedisFcr({ redis: deps.redis, writer, logger: deps.logger, ...deps.fcr, onVerdicts: (n) => metrics.verdicts.inc({ source: "window" }, n) });
+  const enrichment = createEnrichment({ redis: deps.redis, logger: deps.logger, catalogues: deps.catalogues, onDegraded: (what) => metrics.degraded.inc({ what }) });
+  let commit: (partition: number, offset: string) => Promise<void> = () => Promise.reject(new Error("not started"));
+  const consumer = createBatchConsumer(deps.kafka, {
+    groupId: deps.groupId,
+    topics: [deps.topics.feedback],
+    partitionsConsumedConcurrently: deps.partitionsConcurrently,
+    ...(deps.sessionTimeoutMs ? { config: { sessionTimeout: deps.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(deps.sessionTimeoutMs / 6)) } } : {}),
+    eachBatch: createEachBatch({
+      group: deps.groupId,
+      topic: deps.topics.feedback,
+      dlqTopic: deps.topics.deadLetters,
+      reader,
+      writer,
+      enrichment,
+      fcr,
+      archiver,
+      sendDeadLetters: (messages) => dlqProducer.send(deps.topics.deadLetters, messages),
+      intents: createRedisIntentStore(deps.redis, deps.groupId),
+      maxChunk: deps.maxChunk,
+      logger: deps.logger,
+      metrics,
+      commit: (partition, offset) => commit(partition, offset),
+    }),
+  });
+  commit = (partition, offset) => consumer.raw.commitOffsets([{ topic: deps.topics.feedback, partition, offset }]);
+
+  let sweepTimer: NodeJS.Timeout | null = null;
+  let lagTimer: NodeJS.Timeout | null = null;
+  let running = false;
+
+  const sweep = async (now = Date.now()) => {
+    try {
+      return await fcr.sweep(now);
+    } catch (e) {
+      deps.logger.warn({ err: e }, "fcr sweep failed; will retry");
+      return 0;
+    }
+  };
+  const refreshLag = async () => {
+    try {
+      for (const p of await consumerLag(deps.kafka, deps.groupId, deps.topics.feedback)) metrics.lag.set({ partition: String(p.partition) }, Number(p.lag));
+    } catch (e) {
+      deps.logger.debug({ err: e }, "lag refresh failed");
+    }
+  };
+
+  return {
+    metrics,
+    async start() {
+      running = true;
+      await consumer.start();
+      sweepTimer = setInterval(() => void sweep(), deps.fcr.sweepIntervalMs);
+      lagTimer = setInterval(() => void refreshLag(), 10_000);
+      sweepTimer.unref();
+      lagTimer.unref();
+      deps.logger.info({ group: deps.groupId, topic: deps.topics.feedback }, "worker consuming");
+    },
+    /** Closes FCR windows that are due at `now` (exposed for the jobs runner and tests). */
+    sweepFcr: (now?: number) => sweep(now),
+    get running() {
+      return running;
+    },
+    async stop() {
+      running = false;
+      if (sweepTimer) clearInterval(sweepTimer);
+      if (lagTimer) clearInterval(lagTimer);
+      await consumer.stop();
+      await dlqProducer.disconnect().catch(() => undefined);
+      await archiver.flush();
+      archiver.close();
+    },
+  };
+}
+
+export type PulseWorker = ReturnType<typeof createWorker>;

@@ -1,0 +1,67 @@
+/**
+ * Deterministic batch boundaries: the heart of the exactly-once effect.
+ *
+ * Every chunk of messages is inserted with the token `<group>:<topic>:<partition>:<first>-<last>`.
+ * Before inserting, the worker records the chunk's range (an "intent"); offsets are committed only
+ * after the insert returns. After a crash, the partition is re-fetched from the committed offset
+ * and the recorded ranges are cut again exactly as before, so a re-inserted chunk carries the same
+ * token and ClickHouse drops it (in feedback_events and, with
+ * deduplicate_blocks_in_dependent_materialized_views, in every rollup). New messages get new
+ * chunks of at most `maxChunk` messages.
+ */
+export interface Range {
+  start: bigint;
+  end: bigint;
+}
+
+export interface Chunk<M> {
+  start: bigint;
+  end: bigint;
+  messages: M[];
+  /** True when the range was recorded by an earlier attempt (a re-delivery after a crash). */
+  replayed: boolean;
+}
+
+export interface SplitResult<M> {
+  chunks: Chunk<M>[];
+  /**
+   * Set when a recorded range reaches past the fetched messages: processing must stop before
+   * `stopAt` so the next fetch (which starts there) can cut the range whole.
+   */
+  stopAt: bigint | null;
+}
+
+export function splitChunks<M extends { offset: string }>(messages: M[], maxChunk: number, known: Range[]): SplitResult<M> {
+  const byStart = new Map(known.map((r) => [r.start, r]));
+  const chunks: Chunk<M>[] = [];
+  let i = 0;
+  while (i < messages.length) {
+    const first = messages[i];
+    if (!first) break;
+    const start = BigInt(first.offset);
+    const recorded = byStart.get(start);
+    const last = messages[messages.length - 1];
+    if (recorded) {
+      if (!last || BigInt(last.offset) < recorded.end) return { chunks, stopAt: start };
+      const taken: M[] = [];
+      while (i < messages.length && BigInt((messages[i] as M).offset) <= recorded.end) taken.push(messages[i++] as M);
+      chunks.push({ start, end: recorded.end, messages: taken, replayed: true });
+      continue;
+    }
+    // A new chunk must not swallow the start of a later recorded range.
+    const taken: M[] = [];
+    while (i < messages.length && taken.length < maxChunk) {
+      const m = messages[i] as M;
+      if (taken.length > 0 && byStart.has(BigInt(m.offset))) break;
+      taken.push(m);
+      i++;
+    }
+    const end = BigInt((taken[taken.length - 1] as M).offset);
+    chunks.push({ start, end, messages: taken, replayed: false });
+  }
+  return { chunks, stopAt: null };
+}
+
+export function chunkToken(group: string, topic: string, partition: number, c: Range): string {
+  return `${group}:${topic}:${partition}:${c.start}-${c.end}`;
+}

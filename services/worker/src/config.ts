@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { checkS3Credentials, clickhouseEnv, commonEnv, fields, kafkaEnv, redisEnv, storageEnv } from "@pulse/config";
+
+export const WorkerEnv = z
+  .object({
+    ...commonEnv,
+    ...kafkaEnv,
+    ...clickhouseEnv,
+    ...redisEnv,
+    ...storageEnv,
+    WORKER_GROUP_ID: z.string().min(1).default("pulse-worker"),
+    /** Messages per insert; thousands keep ClickHouse parts few and inserts cheap. */
+    WORKER_MAX_CHUNK: fields.positiveInt.max(100_000, "must be at most 100000").default(5000),
+    WORKER_PARTITIONS_CONCURRENTLY: fields.positiveInt.max(64).default(3),
+    /** How fast a crashed member's partitions move on; the broker's minimum is 6000 by default. */
+    WORKER_SESSION_TIMEOUT_MS: fields.positiveInt.min(6000, "must be at least 6000 (the broker's minimum)").default(30_000),
+    WORKER_METRICS_PORT: fields.port.default(8081),
+    WORKER_HOST: z.string().default("0.0.0.0"),
+    FCR_WINDOW_DAYS: z.coerce.number({ error: "must be a number of days" }).positive("must be > 0").default(7),
+    /** A verdict "resolved" waits at least this long after the contact was processed, so late repeats can still arrive. */
+    FCR_GRACE_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).min(0).default(10),
+    FCR_SWEEP_INTERVAL_SECONDS: fields.positiveInt.default(30),
+    CATALOGUE_FILE: z.string().optional(),
+    MIGRATIONS_DIR: z.string().default("infra/clickhouse"),
+  })
+  .superRefine(checkS3Credentials);
+
+export type WorkerConfig = z.infer<typeof WorkerEnv>;

@@ -1,0 +1,46 @@
+import type { Reader } from "@pulse/clickhouse";
+
+export interface Candidate {
+  tenant: string;
+  id: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * The same event id from the same tenant counts once, however often a source sends it.
+ * A candidate is a duplicate when the registry (or an earlier message of the same chunk) holds the
+ * id at a DIFFERENT Kafka position. A re-delivery of the very same message after a crash finds its
+ * own position and is processed again, producing the identical chunk, which the insert token
+ * then deduplicates. This keeps the decision deterministic across retries.
+ */
+export async function findDuplicates(reader: Pick<Reader, "query">, candidates: Candidate[]): Promise<Set<Candidate>> {
+  const dups = new Set<Candidate>();
+  const firstInChunk = new Map<string, Candidate>();
+  for (const c of candidates) {
+    const k = `${c.tenant}\u0000${c.id}`;
+    const prior = firstInChunk.get(k);
+    if (prior) dups.add(c);
+    else firstInChunk.set(k, c);
+  }
+  const byTenant = new Map<string, string[]>();
+  for (const c of firstInChunk.values()) byTenant.set(c.tenant, [...(byTenant.get(c.tenant) ?? []), c.id]);
+  for (const [tenant, ids] of byTenant) {
+    const rows = await reader.query<{ event_id: string; kafka_partition: number; kafka_offset: string | number }>(
+      `SELECT event_id, kafka_partition, kafka_offset FROM event_registry
+       WHERE tenant = {tenant:String} AND event_id IN {ids:Array(String)}`,
+      { tenant, ids },
+    );
+    const seen = new Map<string, { partition: number; offset: string }[]>();
+    for (const r of rows) {
+      seen.set(r.event_id, [...(seen.get(r.event_id) ?? []), { partition: r.kafka_partition, offset: String(r.kafka_offset) }]);
+    }
+    for (const id of ids) {
+      const c = firstInChunk.get(`${tenant}\u0000${id}`);
+      const positions = seen.get(id);
+      if (!c || !positions) continue;
+      if (positions.some((p) => p.partition !== c.partition || p.offset !== c.offset)) dups.add(c);
+    }
+  }
+  return dups;
+}

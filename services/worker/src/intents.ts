@@ -1,0 +1,42 @@
+import type { Redis } from "@pulse/redis";
+import type { Range } from "./chunks";
+
+/** Recorded chunk ranges per partition (see chunks.ts). Kept short: only ranges near the committed offset matter. */
+export interface IntentStore {
+  recent(topic: string, partition: number): Promise<Range[]>;
+  record(topic: string, partition: number, range: Range): Promise<void>;
+}
+
+const KEEP = 64;
+
+export function createRedisIntentStore(redis: Redis, group: string): IntentStore {
+  const key = (topic: string, partition: number) => `intents:${group}:${topic}:${partition}`;
+  return {
+    async recent(topic, partition) {
+      const items = await redis.lrange(key(topic, partition), 0, KEEP - 1);
+      return items.map((s) => {
+        const [a, b] = s.split("-");
+        return { start: BigInt(a ?? "0"), end: BigInt(b ?? "0") };
+      });
+    },
+    async record(topic, partition, range) {
+      await redis
+        .multi()
+        .lpush(key(topic, partition), `${range.start}-${range.end}`)
+        .ltrim(key(topic, partition), 0, KEEP - 1)
+        .exec();
+    },
+  };
+}
+
+/** For tests of the pure loop and for single-process tools; not crash-safe across processes. */
+export function createMemoryIntentStore(): IntentStore {
+  const m = new Map<string, Range[]>();
+  return {
+    recent: (t, p) => Promise.resolve(m.get(`${t}:${p}`) ?? []),
+    record: (t, p, r) => {
+      m.set(`${t}:${p}`, [r, ...(m.get(`${t}:${p}`) ?? [])].slice(0, KEEP));
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { Counter, Gauge, Histogram, type Registry } from "@pulse/kit";
+
+export function createWorkerMetrics(registry: Registry) {
+  return {
+    events: new Counter({ name: "pulse_worker_events_total", help: "Events inserted into feedback_events", labelNames: ["partition"], registers: [registry] }),
+    duplicates: new Counter({ name: "pulse_worker_duplicates_total", help: "Events dropped because their id was already stored", registers: [registry] }),
+    deadLetters: new Counter({ name: "pulse_worker_dead_letters_total", help: "Messages sent to the dead-letter topic", labelNames: ["reason"], registers: [registry] }),
+    verdicts: new Counter({ name: "pulse_worker_fcr_verdicts_total", help: "First-contact-resolution verdicts emitted", labelNames: ["source"], registers: [registry] }),
+    chunkSize: new Histogram({
+      name: "pulse_worker_chunk_size",
+      help: "Messages per insert chunk",
+      buckets: [1, 10, 100, 500, 1000, 2000, 5000, 10000],
+      registers: [registry],
+    }),
+    chunkSeconds: new Histogram({
+      name: "pulse_worker_chunk_seconds",
+      help: "Time to process and insert one chunk",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    freshness: new Histogram({
+      name: "pulse_worker_freshness_seconds",
+      help: "From the Kafka message timestamp to the event being in ClickHouse (rollups included)",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    lag: new Gauge({ name: "pulse_worker_consumer_lag", help: "Messages behind the log end, per partition", labelNames: ["partition"], registers: [registry] }),
+    degraded: new Counter({ name: "pulse_worker_degraded_total", help: "Enrichment lookups that fell back (Redis unavailable)", labelNames: ["what"], registers: [registry] }),
+  };
+}
+
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
