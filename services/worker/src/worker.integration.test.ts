@@ -58,14 +58,16 @@ afterAll(async () => {
 });
 
 type Sums = Record<string, number>;
+type Group = { sums: Sums; hist: Map<number, number> };
 const minute = (iso: string) => `${new Date(iso).toISOString().slice(0, 16).replace("T", " ")}:00`;
 
 /** The independent computation: sufficient statistics straight from the events sent. */
-function expectedByGroup(events: FeedbackEvent[], bucketOf: (iso: string) => string): Map<string, Sums & { hist: Map<number, number> }> {
-  const out = new Map<string, Sums & { hist: Map<number, number> }>();
+function expectedByGroup(events: FeedbackEvent[], bucketOf: (iso: string) => string): Map<string, Group> {
+  const out = new Map<string, Group>();
   for (const e of events) {
     const key = `${e.touchpoint}|${e.channel}|${e.customer.segment ?? "unknown"}|${bucketOf(e.occurredAt)}`;
-    const s = out.get(key) ?? { events: 0, nps_n: 0, prom: 0, detr: 0, csat_n: 0, top2: 0, csat_sum: 0, csat_sq: 0, ces_n: 0, ces_sum: 0, ces_sq: 0, contacts: 0, offered: 0, abandoned: 0, wait_n: 0, wait_ms: 0, opened: 0, resolved: 0, hist: new Map<number, number>() };
+    const g = out.get(key) ?? { sums: { events: 0, nps_n: 0, prom: 0, detr: 0, csat_n: 0, top2: 0, csat_sum: 0, csat_sq: 0, ces_n: 0, ces_sum: 0, ces_sq: 0, contacts: 0, offered: 0, abandoned: 0, wait_n: 0, wait_ms: 0, opened: 0, resolved: 0 }, hist: new Map<number, number>() };
+    const s = g.sums as Record<string, number> & { events: number; nps_n: number; prom: number; detr: number; csat_n: number; top2: number; csat_sum: number; csat_sq: number; ces_n: number; ces_sum: number; ces_sq: number; contacts: number; offered: number; abandoned: number; wait_n: number; wait_ms: number; opened: number; resolved: number };
     s.events++;
     if (e.type === "survey.response") {
       const b = e.body;
@@ -96,16 +98,16 @@ function expectedByGroup(events: FeedbackEvent[], bucketOf: (iso: string) => str
     if (wait !== undefined && !abandoned) {
       s.wait_n++;
       s.wait_ms += Math.round(wait * 1000);
-      s.hist.set(Math.round(wait), (s.hist.get(Math.round(wait)) ?? 0) + 1);
+      g.hist.set(Math.round(wait), (g.hist.get(Math.round(wait)) ?? 0) + 1);
     }
     if (e.type === "complaint.opened") s.opened++;
     if (e.type === "complaint.resolved") s.resolved++;
-    out.set(key, s);
+    out.set(key, g);
   }
   return out;
 }
 
-async function rollup(table: string): Promise<Map<string, Sums & { hist: Map<number, number> }>> {
+async function rollup(table: string): Promise<Map<string, Group>> {
   const rows = await createReader(ch).query<Record<string, string | number | Record<string, number>>>(
     `SELECT touchpoint, channel, segment, toString(bucket) AS bucket,
        sum(events) AS events, sum(nps_n) AS nps_n, sum(nps_promoters) AS prom, sum(nps_detractors) AS detr,
@@ -116,11 +118,11 @@ async function rollup(table: string): Promise<Map<string, Sums & { hist: Map<num
      FROM ${table} WHERE tenant = {t:String} GROUP BY touchpoint, channel, segment, bucket`,
     { t: tenant },
   );
-  const out = new Map<string, Sums & { hist: Map<number, number> }>();
+  const out = new Map<string, Group>();
   for (const r of rows) {
     const { touchpoint, channel, segment, bucket, hist, ...sums } = r;
     const s = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Number(v)])) as Sums;
-    out.set(`${String(touchpoint)}|${String(channel)}|${String(segment)}|${String(bucket)}`, { ...s, hist: new Map(Object.entries(hist as Record<string, number>).map(([k, v]) => [Number(k), Number(v)])) });
+    out.set(`${String(touchpoint)}|${String(channel)}|${String(segment)}|${String(bucket)}`, { sums: s, hist: new Map(Object.entries(hist as Record<string, number>).map(([k, v]) => [Number(k), Number(v)])) });
   }
   return out;
 }
@@ -206,5 +208,63 @@ describe("worker: Kafka → enrichment → ClickHouse rollups", () => {
     expect(lines).toHaveLength(3120);
     const ids = new Set(lines.map((l) => (JSON.parse(l.value) as { event: { id: string } }).event.id));
     expect(ids.size).toBe(3000);
+  });
+
+  it("derives first-contact resolution from repeat contacts and closes windows when they pass", async () => {
+    const t2 = `${tenant}f`;
+    const T = Date.UTC(2026, 9, 1, 9, 0, 0);
+    const day = 86_400_000;
+    const call = (id: string, customer: string, at: number, queue: string) =>
+      wire(t2, {
+        id,
+        type: "call.completed",
+        occurredAt: new Date(at).toISOString(),
+        source: "acd",
+        touchpoint: "phone",
+        channel: "phone",
+        customer: { id: customer, segment: "retail" },
+        journey: { stage: "support" },
+        schemaVersion: 1,
+        body: { queue, waitSeconds: 10, handleSeconds: 100, holdSeconds: 0, transfers: 0, abandoned: false },
+      });
+    const chat = (id: string, customer: string, at: number, topic: string) =>
+      wire(t2, {
+        id,
+        type: "contact.completed",
+        occurredAt: new Date(at).toISOString(),
+        source: "chat",
+        touchpoint: "chat",
+        channel: "chat",
+        customer: { id: customer, segment: "retail" },
+        schemaVersion: 1,
+        body: { handleSeconds: 60, topic },
+      });
+    await produce(kafka, topics.feedback, [
+      call("a1", "A", T, "billing"),
+      chat("a-tech", "A", T + day, "technical_issue"),
+      call("a2", "A", T + 2 * day, "billing"), // repeat within 7 days: a1 was not resolved
+      call("b1", "B", T, "billing"),
+      call("b2", "B", T + 10 * day, "billing"), // after the window: b1 was resolved
+      call("c1", "C", T, "billing"),
+    ]);
+    await waitFor("6 contacts", () => countEvents(ch, t2), (n) => n === 6);
+    const fcr = async () =>
+      createReader(ch).query<{ touchpoint: string; journey_stage: string; contacts: number; resolved: number }>(
+        `SELECT touchpoint, journey_stage, uniqExactMerge(fcr_contacts) AS contacts, uniqExactMerge(fcr_resolved) AS resolved
+         FROM rollup_day WHERE tenant = {t:String} GROUP BY touchpoint, journey_stage HAVING contacts > 0 ORDER BY touchpoint`,
+        { t: t2 },
+      );
+    // Decided so far: a1 (repeat) and b1 (b2 came after the window). The rest wait for their windows.
+    await waitFor("2 verdicts", async () => (await fcr()).reduce((s, r) => s + Number(r.contacts), 0), (n) => n === 2);
+    expect((await fcr()).map((r) => [r.touchpoint, r.journey_stage, Number(r.contacts), Number(r.resolved)])).toEqual([["phone", "support", 2, 1]]);
+    // Every remaining window has passed (these contacts are weeks old): the sweep resolves them.
+    // (The sweep also closes the first test's contacts, which share this worker.)
+    expect(await worker.sweepFcr(Date.now() + 8 * day)).toBeGreaterThanOrEqual(4);
+    expect((await fcr()).map((r) => [r.touchpoint, r.journey_stage, Number(r.contacts), Number(r.resolved)])).toEqual([
+      ["chat", "unknown", 1, 1],
+      ["phone", "support", 5, 4],
+    ]);
+    // Sweeping again decides nothing twice.
+    expect(await worker.sweepFcr(Date.now() + 9 * day)).toBe(0);
   });
 });
