@@ -96,19 +96,7 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, d
     }
   }
 
-  const candidates = new Map<Candidate, { m: InMessage; d: Decoded }>();
-  for (const x of decoded) candidates.set({ tenant: x.d.tenant, id: x.d.event.id, partition, offset: x.m.offset }, x);
-  const dups = await findDuplicates(deps.reader, [...candidates.keys()]);
-  const fresh = [...candidates].filter(([c]) => !dups.has(c)).map(([, x]) => x);
-
-  const profiles = new Map<string, Map<string, Profile>>();
-  const byTenant = new Map<string, Set<string>>();
-  for (const { d } of fresh) byTenant.set(d.tenant, (byTenant.get(d.tenant) ?? new Set()).add(d.event.customer.id));
-  for (const [tenant, ids] of byTenant) profiles.set(tenant, await deps.enrichment.profiles(tenant, [...ids]));
-
-  const enriched = fresh.map(({ m, d }) => ({ m, d, x: deps.enrichment.enrich(d, profiles.get(d.tenant)?.get(d.event.customer.id)) }));
-  const hours = await hoursToResolve(deps.reader, enriched.map((e) => ({ tenant: e.d.tenant, event: e.d.event })));
-  const rows = enriched.map(({ m, d, x }) => toEventRow(d, { ...x, hoursToResolve: hours.get(d.event) ?? null }, { partition, offset: m.offset }));
+  const { rows, enriched, duplicates } = await buildEventRows(decoded, partition, deps);
   await deps.writer.insert("feedback_events", EVENT_COLUMNS, rows, { dedupToken: token });
 
   const contacts = enriched.filter((e) => isContact(e.d.event)).map((e) => ({ tenant: e.d.tenant, event: e.d.event, enriched: e.x }));
@@ -121,11 +109,40 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, d
 
   return {
     inserted: rows.length,
-    duplicates: dups.size,
+    duplicates,
     deadLetters: [...deadCounts].map(([reason, count]) => ({ reason, count })),
     verdicts: fcr.verdictRows.length,
     producedAt: enriched.map((e) => Number(e.m.timestamp)),
   };
+}
+
+/**
+ * Decoded messages → feedback_events rows: drops ids already stored at another Kafka position,
+ * looks profiles up once per tenant, enriches, and computes complaint resolution times.
+ * Shared by the live consumer and by replay from the archive.
+ */
+export async function buildEventRows(
+  decoded: { m: Pick<InMessage, "offset" | "timestamp">; d: Decoded; partition?: number }[],
+  partition: number,
+  deps: Pick<ChunkDeps, "reader" | "enrichment">,
+) {
+  const candidates = new Map<Candidate, { m: Pick<InMessage, "offset" | "timestamp">; d: Decoded; partition: number }>();
+  for (const x of decoded) {
+    const p = x.partition ?? partition;
+    candidates.set({ tenant: x.d.tenant, id: x.d.event.id, partition: p, offset: x.m.offset }, { ...x, partition: p });
+  }
+  const dups = await findDuplicates(deps.reader, [...candidates.keys()]);
+  const fresh = [...candidates].filter(([c]) => !dups.has(c)).map(([, x]) => x);
+
+  const profiles = new Map<string, Map<string, Profile>>();
+  const byTenant = new Map<string, Set<string>>();
+  for (const { d } of fresh) byTenant.set(d.tenant, (byTenant.get(d.tenant) ?? new Set()).add(d.event.customer.id));
+  for (const [tenant, ids] of byTenant) profiles.set(tenant, await deps.enrichment.profiles(tenant, [...ids]));
+
+  const enriched = fresh.map((f) => ({ ...f, x: deps.enrichment.enrich(f.d, profiles.get(f.d.tenant)?.get(f.d.event.customer.id)) }));
+  const hours = await hoursToResolve(deps.reader, enriched.map((e) => ({ tenant: e.d.tenant, event: e.d.event })));
+  const rows = enriched.map(({ m, d, x, partition: p }) => toEventRow(d, { ...x, hoursToResolve: hours.get(d.event) ?? null }, { partition: p, offset: m.offset }));
+  return { rows, enriched, duplicates: dups.size };
 }
 
 export function isContact(e: FeedbackEvent): boolean {

@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import type { ClickHouse, Reader, Writer } from "@pulse/clickhouse";
+import { BadRequestError, type Logger } from "@pulse/kit";
+import type { ObjectStore } from "@pulse/storage";
+import type { ArchivedMessage } from "./archive";
+import { decodeMessage, type Decoded } from "./message";
+import { buildEventRows, type EnrichmentPort } from "./pipeline";
+import { chTime, EVENT_COLUMNS } from "./rows";
+
+export interface ReplayRequest {
+  /** Inclusive, a UTC midnight. */
+  from: Date;
+  /** Exclusive, a UTC midnight. */
+  to: Date;
+  tenant?: string;
+}
+
+export interface ReplayDeps {
+  ch: ClickHouse;
+  reader: Reader;
+  writer: Writer;
+  store: ObjectStore;
+  enrichment: EnrichmentPort;
+  logger: Logger;
+  /** Called after every archive object with (done, total). */
+  progress?: (done: number, total: number) => void | Promise<void>;
+}
+
+export interface ReplayResult {
+  runId: string;
+  objects: number;
+  messages: number;
+  inserted: number;
+  duplicates: number;
+  skipped: number;
+}
+
+const DAY = 86_400_000;
+const GRAINS = [
+  ["rollup_minute", "toStartOfMinute(occurred_at)"],
+  ["rollup_hour", "toStartOfHour(occurred_at)"],
+  ["rollup_day", "toStartOfDay(occurred_at)"],
+] as const;
+
+export function checkReplayRange(r: ReplayRequest): void {
+  for (const [name, d] of [["from", r.from], ["to", r.to]] as const) {
+    if (Number.isNaN(d.getTime())) throw new BadRequestError("invalid_range", `--${name} must be a date (YYYY-MM-DD)`);
+    // Whole UTC days: every minute, hour and day bucket of the range then lies fully inside it,
+    // so deleting and rebuilding the buckets cannot touch events outside the range.
+    if (d.getTime() % DAY !== 0) throw new BadRequestError("invalid_range", `--${name} must be a UTC midnight (a whole day)`);
+  }
+  if (r.to.getTime() <= r.from.getTime()) throw new BadRequestError("invalid_range", "--to must be after --from");
+}
+
+/**
+ * Rebuilds feedback_events and the rollups for [from, to) from the raw archive, with today's
+ * enrichment rules. Steps: delete the range's rows (events and rollup buckets, synchronously),
+ * re-insert every archived event that occurred in the range (ids deduplicated exactly as live),
+ * then refold the range's FCR verdicts into the rollups. Each insert carries a token of this run,
+ * so a retried step counts once, and a new run is never mistaken for an old one.
+ */
+export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise<ReplayResult> {
+  checkReplayRange(req);
+  const runId = randomUUID();
+  const params = { from: chTime(req.from), to: chTime(req.to), tenant: req.tenant ?? "" };
+  const tenantFilter = req.tenant ? " AND tenant = {tenant:String}" : "";
+  const mutate = async (sql: string) => deps.ch.client.command({ query: sql, query_params: params, clickhouse_settings: { mutations_sync: "2" } });
+  await mutate(`ALTER TABLE feedback_events DELETE WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}`);
+  for (const [table] of GRAINS) {
+    await mutate(`ALTER TABLE ${table} DELETE WHERE bucket >= toDateTime({from:DateTime64(3, 'UTC')}, 'UTC') AND bucket < toDateTime({to:DateTime64(3, 'UTC')}, 'UTC')${tenantFilter}`);
+  }
+
+  // Events are archived by the hour they were RECEIVED, which is never before they occurred
+  // (less the contract's future skew), so every object dated from the day before `from` on may hold some.
+  const tenants = req.tenant ? [req.tenant] : await listTenants(deps.store);
+  const firstDay = new Date(req.from.getTime() - DAY).toISOString().slice(0, 10);
+  const keys: string[] = [];
+  for (const t of tenants) {
+    for (const k of await deps.store.list(`raw/${t}/`)) {
+      const day = k.split("/")[2] ?? "";
+      if (day >= firstDay) keys.push(k);
+    }
+  }
+  const result: ReplayResult = { runId, objects: keys.length, messages: 0, inserted: 0, duplicates: 0, skipped: 0 };
+  let done = 0;
+  for (const key of keys) {
+    const body = await deps.store.get(key);
+    const lines = body ? gunzipSync(body).toString("utf8").split("\n").filter(Boolean) : [];
+    const items: { m: { offset: string; timestamp: string }; d: Decoded; partition: number }[] = [];
+    for (const line of lines) {
+      result.messages++;
+      const a = JSON.parse(line) as ArchivedMessage;
+      const step = decodeMessage(Buffer.from(a.value, "utf8"));
+      if (step.kind !== "ok") {
+        result.skipped++;
+        continue;
+      }
+      const t = Date.parse(step.value.event.occurredAt);
+      if (t < req.from.getTime() || t >= req.to.getTime()) continue;
+      items.push({ m: { offset: a.offset, timestamp: a.timestamp }, d: step.value, partition: a.partition });
+    }
+    if (items.length > 0) {
+      const { rows, duplicates } = await buildEventRows(items, items[0]?.partition ?? 0, deps);
+      await deps.writer.insert("feedback_events", EVENT_COLUMNS, rows, { dedupToken: `replay:${runId}:${key}` });
+      result.inserted += rows.length;
+      result.duplicates += duplicates;
+    }
+    await deps.progress?.(++done, keys.length);
+  }
+
+  // FCR verdicts are not re-derived (they depend on the whole contact history), but their
+  // rollup columns were deleted with the buckets: fold the range's verdicts back in.
+  for (const [table, bucket] of GRAINS) {
+    await deps.ch.client.command({
+      query: `INSERT INTO ${table} (tenant, touchpoint, channel, segment, journey_stage, bucket, fcr_contacts, fcr_resolved)
+        SELECT tenant, touchpoint, channel, segment, journey_stage, ${bucket} AS bucket,
+               uniqExactState(contact_id), uniqExactStateIf(contact_id, resolved = 1)
+        FROM fcr_verdicts FINAL
+        WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}
+        GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket`,
+      query_params: params,
+      clickhouse_settings: { insert_deduplication_token: `replay:${runId}:fcr:${table}` },
+    });
+  }
+  deps.logger.info({ ...result, from: req.from.toISOString(), to: req.to.toISOString() }, "replay done");
+  return result;
+}
+
+async function listTenants(store: ObjectStore): Promise<string[]> {
+  const keys = await store.list("raw/");
+  return [...new Set(keys.map((k) => k.split("/")[1] ?? "").filter(Boolean))];
+}
