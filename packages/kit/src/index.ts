@@ -2,3 +2,4 @@ export * from "./result";
 export * from "./errors";
 export * from "./logger";
 export * from "./metrics";
+export * from "./progress";

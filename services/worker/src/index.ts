@@ -5,3 +5,6 @@ export { createCatalogues, readCatalogueFile, storeCatalogue, EMPTY_CATALOGUE } 
 export { encodeWireMessage, decodeMessage, type WireMessageV1 } from "./message";
 export { EVENT_COLUMNS, toEventRow, chTime } from "./rows";
 export { archiveKey } from "./archive";
+export { listDeadLetters, redriveDeadLetters, type DeadLetter } from "./dlq";
+export { replayRange, checkReplayRange, type ReplayRequest, type ReplayResult } from "./replay";
+export { createEnrichment } from "./enrichment";
