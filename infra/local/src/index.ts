@@ -1,0 +1,38 @@
+export { ensureKafkaJars, KAFKA_VERSION, KAFKA_POM } from "./kafka-jars";
+export {
+  startKafka,
+  runningKafkaPid,
+  stopKafkaByPidFile,
+  type KafkaHandle,
+  type StartKafkaOptions,
+} from "./kafka";
+export { probeKafka, waitForKafka } from "./kafka-ready";
+export {
+  startS3,
+  localS3Client,
+  LOCAL_S3_CREDENTIALS,
+  LOCAL_S3_REGION,
+  type S3Handle,
+  type StartS3Options,
+} from "./s3";
+export { ensureS3ProxyJar, S3PROXY_VERSION } from "./s3-jar";
+export { ensureRedis, pingRedis, type RedisHandle, type EnsureRedisOptions } from "./redis";
+export { ensureTopics, loadTopicsFile } from "./topics";
+export {
+  parseTopicsFile,
+  planTopics,
+  type TopicSpec,
+  type TopicsFile,
+  type TopicAction,
+  type ExistingTopic,
+} from "./topics-plan";
+export { startStack, stopLeftovers, stackEnv, type Stack, type StartStackOptions } from "./stack";
+export {
+  stackLayout,
+  PROFILE_PORTS,
+  type StackLayout,
+  type StackPorts,
+  type StackProfile,
+} from "./stack-layout";
+export { startPrivateKafka } from "./private-kafka";
+export { stderrProgress, silentProgress, type Progress } from "./progress";
