@@ -1,5 +1,5 @@
 /**
- * The formulas on real public data (/work/shared/data, see its README): Anonymous Bank call-centre
+ * The formulas on real public data (the shared datasets folder (PULSE_DATA_DIR, default ../shared/data), see its README): Anonymous Bank call-centre
  * waits and abandonment, and British Airways Skytrax touchpoint ratings for key-driver analysis.
  * PULSE_DATA_DIR overrides the folder; when a file is absent the same checks run on a small
  * inline sample in the same format.
@@ -124,7 +124,7 @@ describe("Anonymous Bank call centre (Feb 1999)", () => {
     expect(r.ci95![0]).toBeLessThan(r.value!);
     expect(r.ci95![1]).toBeGreaterThan(r.value!);
     if (real) {
-      // Counts stated in /work/shared/data/README.md.
+      // Counts stated in the shared datasets folder (PULSE_DATA_DIR, default ../shared/data)/README.md.
       expect([calls.length, agent, hang]).toEqual([33344, 27162, 5904]);
       expect(r.value!).toBeCloseTo(5904 / 33066, 15);
       expect(r.ci95![1] - r.ci95![0]).toBeLessThan(0.01);

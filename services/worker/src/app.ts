@@ -87,6 +87,7 @@ export function createWorker(deps: WorkerDeps) {
 
   return {
     metrics,
+    enrichment,
     async start() {
       running = true;
       await consumer.start();

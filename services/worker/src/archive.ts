@@ -22,7 +22,8 @@ export function archiveKey(tenant: string, receivedAt: Date, topic: string, part
 }
 
 export function encodeArchive(messages: ArchivedMessage[]): Buffer {
-  return gzipSync(messages.map((m) => JSON.stringify(m)).join("\n") + "\n");
+  // Level 1: most of gzip's saving on JSON at a fraction of the CPU (this runs on the hot path).
+  return gzipSync(messages.map((m) => JSON.stringify(m)).join("\n") + "\n", { level: 1 });
 }
 
 /**

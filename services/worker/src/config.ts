@@ -10,7 +10,7 @@ export const WorkerEnv = z
     ...storageEnv,
     WORKER_GROUP_ID: z.string().min(1).default("pulse-worker"),
     /** Messages per insert; thousands keep ClickHouse parts few and inserts cheap. */
-    WORKER_MAX_CHUNK: fields.positiveInt.max(100_000, "must be at most 100000").default(5000),
+    WORKER_MAX_CHUNK: fields.positiveInt.max(100_000, "must be at most 100000").default(20000),
     WORKER_PARTITIONS_CONCURRENTLY: fields.positiveInt.max(64).default(3),
     /** How fast a crashed member's partitions move on; the broker's minimum is 6000 by default. */
     WORKER_SESSION_TIMEOUT_MS: fields.positiveInt.min(6000, "must be at least 6000 (the broker's minimum)").default(30_000),

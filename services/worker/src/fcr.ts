@@ -60,7 +60,9 @@ export function createRedisFcr(deps: RedisFcrDeps): FcrPort & { sweep(now?: numb
   const save = async (states: Map<string, FcrState | null>) => {
     if (states.size === 0) return;
     const wall = now();
-    const tx = deps.redis.multi();
+    // A pipeline, not MULTI: each key's SET and ZADD are independent of other keys', and a
+    // partial write is healed by the next chunk or sweep (contacts already in a state are skipped).
+    const tx = deps.redis.pipeline();
     for (const [k, s] of states) {
       if (!s || s.entries.length === 0) tx.del(stateKey(k)).zrem(DUE, k);
       else tx.set(stateKey(k), JSON.stringify(s)).zadd(DUE, dueOf(s, wall), k);

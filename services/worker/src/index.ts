@@ -8,3 +8,4 @@ export { archiveKey } from "./archive";
 export { listDeadLetters, redriveDeadLetters, type DeadLetter } from "./dlq";
 export { replayRange, checkReplayRange, type ReplayRequest, type ReplayResult } from "./replay";
 export { createEnrichment } from "./enrichment";
+export { createReplayProcessor, type ReplayJobData } from "./replay.job";

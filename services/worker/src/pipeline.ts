@@ -76,9 +76,10 @@ export const FCR_COLUMNS = [
 /**
  * One chunk, start to finish, in the order that makes a crash at any point harmless:
  * 1. decode + validate (bad messages become dead letters, never exceptions),
- * 2. drop ids already stored at another Kafka position,
- * 3. enrich, 4. insert events, then FCR verdicts, each with the chunk's deterministic token,
- * 5. only then advance FCR state in Redis, archive raw messages and produce dead letters.
+ * 2. drop ids already stored at another Kafka position, 3. enrich,
+ * 4. insert events (with the chunk's deterministic token) while planning FCR verdicts from the
+ *    stored state, archiving the raw messages and producing dead letters,
+ * 5. insert the verdicts (token + ":fcr"), and only then advance the FCR state in Redis.
  * The caller commits the offset after this returns. Re-running a chunk after a crash
  * repeats steps 1-4 with the same tokens (ClickHouse drops them) and redoes 5 idempotently.
  */
@@ -97,15 +98,17 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, d
   }
 
   const { rows, enriched, duplicates } = await buildEventRows(decoded, partition, deps);
-  await deps.writer.insert("feedback_events", EVENT_COLUMNS, rows, { dedupToken: token });
-
   const contacts = enriched.filter((e) => isContact(e.d.event)).map((e) => ({ tenant: e.d.tenant, event: e.d.event, enriched: e.x }));
-  const fcr = await deps.fcr.plan(contacts);
+  // Independent I/O runs side by side; all of it completes before the caller commits the offset.
+  // The FCR plan only reads Redis; its state is written after the verdicts are in ClickHouse.
+  const [, fcr] = await Promise.all([
+    deps.writer.insert("feedback_events", EVENT_COLUMNS, rows, { dedupToken: token }),
+    deps.fcr.plan(contacts),
+    archiveChunk(decoded, partition, chunk, deps),
+    deps.sendDeadLetters(dead),
+  ]);
   await deps.writer.insert("fcr_verdicts", FCR_COLUMNS, fcr.verdictRows, { dedupToken: `${token}:fcr` });
   await fcr.commit();
-
-  await archiveChunk(decoded, partition, chunk, deps);
-  await deps.sendDeadLetters(dead);
 
   return {
     inserted: rows.length,
@@ -131,13 +134,15 @@ export async function buildEventRows(
     const p = x.partition ?? partition;
     candidates.set({ tenant: x.d.tenant, id: x.d.event.id, partition: p, offset: x.m.offset }, { ...x, partition: p });
   }
-  const dups = await findDuplicates(deps.reader, [...candidates.keys()]);
-  const fresh = [...candidates].filter(([c]) => !dups.has(c)).map(([, x]) => x);
-
-  const profiles = new Map<string, Map<string, Profile>>();
   const byTenant = new Map<string, Set<string>>();
-  for (const { d } of fresh) byTenant.set(d.tenant, (byTenant.get(d.tenant) ?? new Set()).add(d.event.customer.id));
-  for (const [tenant, ids] of byTenant) profiles.set(tenant, await deps.enrichment.profiles(tenant, [...ids]));
+  for (const { d } of candidates.values()) byTenant.set(d.tenant, (byTenant.get(d.tenant) ?? new Set()).add(d.event.customer.id));
+  // The registry lookup and the profile lookups are independent: one round trip each, in parallel.
+  const [dups, profileLists] = await Promise.all([
+    findDuplicates(deps.reader, [...candidates.keys()]),
+    Promise.all([...byTenant].map(async ([tenant, ids]) => [tenant, await deps.enrichment.profiles(tenant, [...ids])] as const)),
+  ]);
+  const fresh = [...candidates].filter(([c]) => !dups.has(c)).map(([, x]) => x);
+  const profiles = new Map<string, Map<string, Profile>>(profileLists);
 
   const enriched = fresh.map((f) => ({ ...f, x: deps.enrichment.enrich(f.d, profiles.get(f.d.tenant)?.get(f.d.event.customer.id)) }));
   const hours = await hoursToResolve(deps.reader, enriched.map((e) => ({ tenant: e.d.tenant, event: e.d.event })));

@@ -2,11 +2,12 @@ import { migrate, openClickHouse } from "@pulse/clickhouse";
 import { createKafka, topicNames } from "@pulse/kafka";
 import { createHttpServer } from "@pulse/http";
 import type { Logger, Registry } from "@pulse/kit";
-import { createRedis } from "@pulse/redis";
+import { createQueueFactory, createRedis, QUEUE_NAMES } from "@pulse/redis";
 import { createLocalStore, createS3Store, type ObjectStore } from "@pulse/storage";
 import { createWorker } from "./app";
 import { createCatalogues, EMPTY_CATALOGUE, readCatalogueFile } from "./catalogues";
 import type { WorkerConfig } from "./config";
+import { createReplayProcessor } from "./replay.job";
 
 export function storeFromConfig(c: WorkerConfig): ObjectStore {
   return c.S3_BUCKET
@@ -60,6 +61,11 @@ export async function startWorkerProcess(config: WorkerConfig, deps: { logger: L
     },
   });
   await worker.start();
+  // Replays run where the ClickHouse connection lives: `pulse replay` enqueues, a worker takes it.
+  const store = storeFromConfig(config);
+  const queues = createQueueFactory({ redis: { url: config.REDIS_URL } });
+  const replayWorker = queues.worker(QUEUE_NAMES.replay, createReplayProcessor({ ch, store, enrichment: worker.enrichment, logger }));
+  replayWorker.on("error", (e) => logger.warn({ err: e }, "replay queue error"));
   const http = deps.http === false ? null : await createHttpServer({ name: "Pulse worker", logger, metrics: registry, ready: () => Promise.resolve({ ok: worker.running }) });
   if (http) await http.listen({ host: config.WORKER_HOST, port: config.WORKER_METRICS_PORT });
   return {
@@ -68,6 +74,7 @@ export async function startWorkerProcess(config: WorkerConfig, deps: { logger: L
     redis,
     http,
     async stop() {
+      await replayWorker.close();
       await worker.stop();
       catalogues.stop();
       await http?.close();

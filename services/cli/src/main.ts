@@ -1,0 +1,76 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * pulse <command>: the operator's entry point. Commands only parse arguments and call into the
+ * packages; see `pulse help`.
+ */
+import { fileURLToPath } from "node:url";
+import { parseArgs, UsageError } from "./args";
+import { catalogueCommand, dlqCommand, migrateCommand, replayCommand, setupCommand, type CommandContext } from "./commands/ops";
+
+const HELP = `pulse — customer feedback in, live CX scores out
+
+  pulse start                       the whole pipeline in one process (standalone) + the local stack
+  pulse stack up|down|status        only the local stack (Kafka, S3 server, Redis)
+  pulse migrate                     apply infra/clickhouse migrations
+  pulse setup [--tenant t]          migrations, Kafka topics, catalogue (CATALOGUE_FILE) into Redis
+  pulse import <s3-url|path> --mapping <name|file> --tenant <t> [--source s] [--inline]
+  pulse replay --from YYYY-MM-DD --to YYYY-MM-DD [--tenant t]
+  pulse dlq list | pulse dlq redrive [--reason code]
+  pulse catalogue load <file> --tenant <t>
+  pulse test                        (from ./pulse) install, start what the tests need, run every test
+
+Configuration comes from the environment; see README.md.`;
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const ctx: CommandContext = { root, env: process.env, stdout: process.stdout, stderr: process.stderr };
+  const args = parseArgs(rest, ["wait", "inline", "help"]);
+  switch (command) {
+    case "migrate":
+      return migrateCommand(ctx);
+    case "setup":
+      return setupCommand(ctx, args);
+    case "dlq":
+      return dlqCommand(ctx, args);
+    case "replay":
+      return replayCommand(ctx, args);
+    case "catalogue":
+      return catalogueCommand(ctx, args);
+    case "import": {
+      const { importCommand } = await import("./commands/import");
+      return importCommand(rest, { env: process.env, stdout: process.stdout, stderr: process.stderr });
+    }
+    case "start": {
+      const { startCommand } = await import("./commands/start");
+      return startCommand(ctx, args);
+    }
+    case "stack": {
+      // The stack CLI owns its signals (Ctrl-C stops exactly what it started): run it as a child.
+      const { spawnSync } = await import("node:child_process");
+      const r = spawnSync(process.execPath, ["--import", "tsx", `${root}infra/local/src/cli.ts`, ...rest], { stdio: "inherit" });
+      return r.status ?? 1;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`pulse: ${e.message}\n\n${HELP}\n`);
+    process.exitCode = 64;
+  } else {
+    process.stderr.write(`pulse: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * pnpm bench:pipeline [events=1000000] [rate=20000]
+ *
+ * Pushes realistic events through Kafka → worker → ClickHouse (chDB) and prints, beside a baseline
+ * measured in the same run on the same messages:
+ *   - baseline: a bare kafkajs consumer that only decodes (JSON.parse) every message;
+ *   - pulse: the worker process (decode, validate, dedup, enrich, insert, rollups, archive, commit),
+ * both draining the same backlog of N events from a private broker; then a steady stream at a fixed
+ * rate for the worker's freshness (Kafka timestamp → rows and rollups in ClickHouse) p50/p99,
+ * and the worker's CPU and peak memory (from its own /metrics).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { consumerLag, createBatchConsumer, createProducer, type Kafka } from "@pulse/kafka";
+import { createProgressBar } from "@pulse/kit";
+import { startPrivateKafka } from "@pulse/local-stack";
+import { makeEvents } from "../src/testing/events";
+import { MIGRATIONS, REPO_ROOT, privateTopics, wire } from "../src/testing/harness";
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const RATE = Number(process.argv[3] ?? 20_000);
+const STREAM_SECONDS = 20;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+async function produceAll(kafka: Kafka, topic: string, tenant: string, count: number, idPrefix: string, seed: number) {
+  const producer = createProducer(kafka);
+  const bar = createProgressBar("produce");
+  const block = 50_000;
+  for (let i = 0; i < count; i += block) {
+    const events = makeEvents(Math.min(block, count - i), { seed: seed + i, idPrefix: `${idPrefix}-${i}`, customers: 200_000 });
+    const msgs = events.map((e) => wire(tenant, e));
+    await Promise.all(Array.from({ length: Math.ceil(msgs.length / 2000) }, (_, j) => producer.send(topic, msgs.slice(j * 2000, (j + 1) * 2000))));
+    bar.update(i + events.length, count);
+  }
+  bar.finish(`${count} events`);
+  await producer.disconnect();
+}
+
+async function baseline(kafka: Kafka, topic: string, count: number): Promise<number> {
+  let seen = 0;
+  let started = 0;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const consumer = createBatchConsumer(kafka, {
+    groupId: `bench-baseline-${Date.now()}`,
+    topics: [topic],
+    partitionsConsumedConcurrently: 3,
+    eachBatch: async ({ batch, resolveOffset }) => {
+      if (started === 0) started = performance.now();
+      let ok = 0;
+      for (const m of batch.messages) {
+        const v = JSON.parse(m.value?.toString("utf8") ?? "null") as { event?: { id?: string } } | null;
+        if (v?.event?.id) ok++;
+      }
+      seen += batch.messages.length;
+      resolveOffset(batch.lastOffset());
+      await consumer.raw.commitOffsets([{ topic, partition: batch.partition, offset: String(BigInt(batch.lastOffset()) + 1n) }]);
+      if (ok < 0) throw new Error("unreachable");
+      if (seen >= count) resolveDone();
+    },
+  });
+  const t0 = performance.now();
+  await consumer.start();
+  await done;
+  const secs = (performance.now() - t0) / 1000;
+  await consumer.stop();
+  return count / secs;
+}
+
+async function scrape(port: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const i = line.lastIndexOf(" ");
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+function histogramQuantile(m: Map<string, number>, name: string, q: number): number {
+  const buckets = [...m].filter(([k]) => k.startsWith(`${name}_bucket`)).map(([k, v]) => ({ le: Number(/le="([^"]+)"/.exec(k)?.[1]?.replace("+Inf", "Infinity")), v })).sort((a, b) => a.le - b.le);
+  const total = buckets[buckets.length - 1]?.v ?? 0;
+  const rank = q * total;
+  let prevLe = 0;
+  let prevV = 0;
+  for (const b of buckets) {
+    if (b.v >= rank) return b.le === Infinity ? prevLe : prevLe + ((b.le - prevLe) * (rank - prevV)) / Math.max(1, b.v - prevV);
+    prevLe = b.le;
+    prevV = b.v;
+  }
+  return NaN;
+}
+
+async function main() {
+  process.stderr.write(`pipeline bench: ${N} events, then ${STREAM_SECONDS}s at ${RATE}/s\n`);
+  const broker = await startPrivateKafka({ root: REPO_ROOT });
+  try {
+    const { kafka, topics, prefix } = await privateTopics(broker.brokers, 6);
+    const tenant = "bench";
+    await produceAll(kafka, topics.feedback, tenant, N, "b", 1);
+
+    process.stderr.write("baseline: bare kafkajs consumer decoding every message…\n");
+    const baseRate = await baseline(kafka, topics.feedback, N);
+
+    const metricsPort = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), "pulse-bench-"));
+    const group = `bench-worker-${Date.now()}`;
+    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "services/worker/src/main.ts")], {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        LOG_LEVEL: "warn",
+        KAFKA_BROKERS: broker.brokers.join(","),
+        KAFKA_TOPIC_PREFIX: prefix,
+        CLICKHOUSE_PATH: join(dir, "ch"),
+        ARCHIVE_DIR: join(dir, "archive"),
+        REDIS_KEY_PREFIX: `bench:${Date.now()}:`,
+        WORKER_GROUP_ID: group,
+        WORKER_METRICS_PORT: String(metricsPort),
+        MIGRATIONS_DIR: MIGRATIONS,
+      },
+    });
+    const bar = createProgressBar("worker");
+    let t0 = 0;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500));
+      const lag = await consumerLag(kafka, group, topics.feedback).catch(() => null);
+      if (!lag) continue;
+      const done = Number(lag.reduce((s, p) => s + p.committed, 0n));
+      if (t0 === 0 && done > 0) t0 = performance.now();
+      bar.update(done, N);
+      if (done >= N) break;
+    }
+    const drainSecs = (performance.now() - t0) / 1000;
+    bar.finish(`drained ${N} events`);
+    const workerRate = N / drainSecs;
+    const afterDrain = await scrape(metricsPort);
+
+    // Steady stream for freshness: produce at RATE for STREAM_SECONDS in 100 ms slices.
+    process.stderr.write(`stream: ${RATE}/s for ${STREAM_SECONDS}s…\n`);
+    const before = await scrape(metricsPort);
+    const producer = createProducer(kafka);
+    const perSlice = Math.round(RATE / 10);
+    let sent = 0;
+    const streamStart = performance.now();
+    for (let s = 0; s < STREAM_SECONDS * 10; s++) {
+      const events = makeEvents(perSlice, { seed: 10_000 + s, idPrefix: `s${s}`, customers: 200_000, baseTime: Date.now() - 60_000 });
+      await producer.send(topics.feedback, events.map((e) => wire(tenant, e)));
+      sent += events.length;
+      const wait = streamStart + (s + 1) * 100 - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    await producer.disconnect();
+    for (;;) {
+      const lag = await consumerLag(kafka, group, topics.feedback);
+      if (lag.every((p) => p.lag === 0n)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const after = await scrape(metricsPort);
+    const delta = new Map([...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)]));
+    const p50 = histogramQuantile(delta, "pulse_worker_freshness_seconds", 0.5);
+    const p99 = histogramQuantile(delta, "pulse_worker_freshness_seconds", 0.99);
+    const cpu = (afterDrain.get('process_cpu_seconds_total{service="worker"}') ?? NaN) / drainSecs;
+    const rss = (after.get('process_resident_memory_bytes{service="worker"}') ?? NaN) / 2 ** 20;
+    child.kill("SIGTERM");
+
+    const rows = [
+      ["", "events/s (drain)", "vs baseline"],
+      ["baseline: kafkajs consume + JSON.parse", baseRate.toFixed(0), "1.00"],
+      ["pulse worker → ClickHouse + rollups", workerRate.toFixed(0), (workerRate / baseRate).toFixed(2)],
+    ];
+    process.stdout.write(`\n${rows.map((r) => `${(r[0] ?? "").padEnd(42)}${(r[1] ?? "").padStart(18)}${(r[2] ?? "").padStart(13)}`).join("\n")}\n\n`);
+    process.stdout.write(`worker CPU while draining: ${(cpu * 100).toFixed(0)}% of one core; RSS after the run: ${rss.toFixed(0)} MiB\n`);
+    process.stdout.write(`freshness at ${RATE}/s (${sent} events, histogram estimate): p50 ${(p50 * 1000).toFixed(0)} ms, p99 ${(p99 * 1000).toFixed(0)} ms\n`);
+  } finally {
+    await broker.stop();
+  }
+}
+
+await main();
+process.exit(0);

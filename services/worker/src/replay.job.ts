@@ -1,0 +1,23 @@
+import { createReader, createWriter, type ClickHouse } from "@pulse/clickhouse";
+import type { Logger } from "@pulse/kit";
+import type { Job } from "@pulse/redis";
+import type { ObjectStore } from "@pulse/storage";
+import type { EnrichmentPort } from "./pipeline";
+import { replayRange, type ReplayResult } from "./replay";
+
+export interface ReplayJobData {
+  from: string;
+  to: string;
+  tenant?: string;
+}
+
+/** BullMQ processor for `pulse replay`: runs where the ClickHouse connection lives (the worker or standalone process). */
+export function createReplayProcessor(deps: { ch: ClickHouse; store: ObjectStore; enrichment: EnrichmentPort; logger: Logger }) {
+  const reader = createReader(deps.ch);
+  const writer = createWriter(deps.ch);
+  return async (job: Job<ReplayJobData, ReplayResult>): Promise<ReplayResult> =>
+    replayRange(
+      { from: new Date(job.data.from), to: new Date(job.data.to), ...(job.data.tenant ? { tenant: job.data.tenant } : {}) },
+      { ch: deps.ch, reader, writer, store: deps.store, enrichment: deps.enrichment, logger: deps.logger, progress: (done, total) => job.updateProgress({ done, total }) },
+    );
+}
