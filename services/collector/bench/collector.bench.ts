@@ -1,0 +1,216 @@
+/**
+ * Collector throughput vs. producing directly with kafkajs, in the same run on the same broker.
+ *
+ *   pnpm bench:collector          (KAFKA_BROKERS, REDIS_URL default to the local dev stack)
+ *   BENCH_SECONDS=20 BENCH_CLIENTS=16 BENCH_VARIANTS=direct,per-request,linger0,linger2,linger5
+ *
+ * The collector runs in this process (so process.cpuUsage() is its CPU) on loopback with the real
+ * broker and Redis; the HTTP clients run in a child process. Every request is a JSON array of 100
+ * realistic fixture events with unique ids. The baseline sends the same messages (built exactly as
+ * the collector builds them) with @pulse/kafka's producer, 100 per send, from as many concurrent loops.
+ */
+import { spawn } from "node:child_process";
+import { request as httpRequest, Agent } from "node:http";
+import { makeSampleEvent } from "@pulse/contract/fixtures";
+import { EVENT_TYPES, type FeedbackEvent } from "@pulse/contract";
+import { createKafka, createProducer, kafkaReachable, topicNames } from "@pulse/kafka";
+import { createMetricsRegistry, silentLogger } from "@pulse/kit";
+import { createRedis } from "@pulse/redis";
+import { createCollectorApp } from "../src/app";
+import { hashApiKey } from "../src/api-keys";
+import { createRedisDedupStore } from "../src/dedup-store";
+import { toKafkaMessage } from "../src/message";
+
+const BATCH = 100;
+
+/** Batch `n` of a run: 100 events of every type, unique ids, customers spread over partitions. */
+function makeBatch(run: string, n: number): FeedbackEvent[] {
+  return Array.from({ length: BATCH }, (_, i) => {
+    const type = EVENT_TYPES[i % EVENT_TYPES.length] ?? "survey.response";
+    return makeSampleEvent(type, { id: `${run}-${n}-${i}`, customer: { id: `cus-${(n * 7 + i) % 5000}`, segment: "retail" } });
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+interface Figures {
+  name: string;
+  events: number;
+  seconds: number;
+  latenciesMs: number[];
+  cpuMs: number;
+  errors: number;
+}
+
+// ---------------------------------------------------------------- client (child process)
+async function client(url: string, key: string, clients: number, seconds: number, run: string): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const latencies: number[] = [];
+  let accepted = 0;
+  let errors = 0;
+  let n = 0;
+  const end = Date.now() + seconds * 1000;
+  const once = (body: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpRequest(`${url}/v1/events`, { method: "POST", agent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  const t0 = Date.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < end) {
+        const body = JSON.stringify(makeBatch(run, n++));
+        const s = performance.now();
+        try {
+          const r = await once(body);
+          latencies.push(performance.now() - s);
+          if (r.status === 200) accepted += (JSON.parse(r.text) as { accepted: number }).accepted;
+          else if (errors++ === 0) process.stderr.write(`first failed request: ${r.status} ${r.text.slice(0, 500)}\n`);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const out = { events: accepted, seconds: (Date.now() - t0) / 1000, latenciesMs: latencies, errors };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  agent.destroy();
+}
+
+// ---------------------------------------------------------------- runner
+async function benchCollector(name: string, opts: { brokers: string[]; redisUrl: string; clients: number; seconds: number; lingerMs: number; coalesce: boolean }): Promise<Figures> {
+  const key = `bench-${Date.now()}`;
+  const kafka = createKafka({ brokers: opts.brokers, clientId: "bench-collector", logger: silentLogger });
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const redis = createRedis({ url: opts.redisUrl, keyPrefix: "pulse-bench:" });
+  redis.on("error", () => undefined);
+  const app = await createCollectorApp({
+    producer,
+    topics: topicNames(),
+    dedup: createRedisDedupStore(redis, { windowSeconds: 3600 }),
+    keys: [{ sha256: hashApiKey(key), tenant: "bench", source: "bench" }],
+    logger: silentLogger,
+    metrics: createMetricsRegistry("collector-bench", { defaults: false }),
+    limits: {
+      maxBodyBytes: 5 * 1024 * 1024,
+      maxEvents: 10_000,
+      maxDepth: 32,
+      rateLimit: { eventsPerSecond: 10_000_000, burst: 10_000_000 },
+      produceTimeoutMs: 30_000,
+      lingerMs: opts.lingerMs,
+      maxSendBytes: 900 * 1024,
+      coalesce: opts.coalesce,
+    },
+  });
+  const address = await app.listen({ host: "127.0.0.1", port: 0 });
+  const cpu0 = process.cpuUsage();
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? "", "--client", address, key, String(opts.clients), String(opts.seconds), `c${opts.lingerMs}${opts.coalesce ? "c" : "n"}-${Date.now()}`], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let stdout = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  await new Promise<void>((resolve, reject) => child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`client exited with ${code}`)))));
+  const cpu = process.cpuUsage(cpu0);
+  await app.close();
+  await producer.disconnect();
+  redis.disconnect();
+  const r = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { events: number; seconds: number; latenciesMs: number[]; errors: number };
+  return { name, events: r.events, seconds: r.seconds, latenciesMs: r.latenciesMs, cpuMs: (cpu.user + cpu.system) / 1000, errors: r.errors };
+}
+
+async function benchDirect(opts: { brokers: string[]; clients: number; seconds: number }): Promise<Figures> {
+  const kafka = createKafka({ brokers: opts.brokers, clientId: "bench-direct", logger: silentLogger });
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const topic = topicNames().feedback;
+  const principal = { tenant: "bench", source: "bench" };
+  const run = `direct-${Date.now()}`;
+  const latencies: number[] = [];
+  let events = 0;
+  let errors = 0;
+  let n = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  const end = t0 + opts.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: opts.clients }, async () => {
+      while (Date.now() < end) {
+        const now = new Date();
+        const messages = makeBatch(run, n++).map((e) => toKafkaMessage(principal, now, e));
+        const s = performance.now();
+        try {
+          await producer.send(topic, messages);
+          latencies.push(performance.now() - s);
+          events += messages.length;
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const seconds = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await producer.disconnect();
+  return { name: "direct kafkajs", events, seconds, latenciesMs: latencies, cpuMs: (cpu.user + cpu.system) / 1000, errors };
+}
+
+function row(f: Figures, baseline?: Figures): string {
+  const sorted = [...f.latenciesMs].sort((a, b) => a - b);
+  const rate = f.events / f.seconds;
+  const cells = [
+    f.name.padEnd(26),
+    `${rate.toFixed(0).padStart(8)} ev/s`,
+    `p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms`,
+    `p99 ${percentile(sorted, 99).toFixed(1).padStart(6)} ms`,
+    `cpu ${((f.cpuMs / (f.seconds * 1000)) * 100).toFixed(0).padStart(3)}%`,
+    `${(f.cpuMs / (f.events / 1000)).toFixed(1).padStart(6)} cpu-ms/1k ev`,
+    `errors ${f.errors}`,
+  ];
+  if (baseline) cells.push(`ratio ${((rate / (baseline.events / baseline.seconds)) * 100).toFixed(0)}% of direct`);
+  return cells.join("  ");
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "--client") {
+    const [, , , url, key, clients, seconds, run] = process.argv;
+    await client(url ?? "", key ?? "", Number(clients), Number(seconds), run ?? "run");
+    return;
+  }
+  const brokers = (process.env.KAFKA_BROKERS ?? "localhost:9092").split(",");
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
+  const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+  const clients = Number(process.env.BENCH_CLIENTS ?? 16);
+  const variants = (process.env.BENCH_VARIANTS ?? "direct,per-request,linger0,linger2,linger5").split(",");
+  const probe = createKafka({ brokers, clientId: "bench-probe", logger: silentLogger, retries: 1 });
+  if (!(await kafkaReachable(probe, topicNames().feedback))) {
+    process.stderr.write(`Kafka at ${brokers.join(",")} has no ${topicNames().feedback} topic or is down: start the dev stack (pnpm --filter @pulse/local-stack up) or set KAFKA_BROKERS.\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`collector bench: ${clients} clients × batches of ${BATCH} events, ${seconds} s per variant, broker ${brokers.join(",")}, node ${process.version}\n`);
+  const results: Figures[] = [];
+  let baseline: Figures | undefined;
+  for (const v of variants) {
+    let f: Figures;
+    if (v === "direct") f = baseline = await benchDirect({ brokers, clients, seconds });
+    else if (v === "per-request") f = await benchCollector("collector, send per request", { brokers, redisUrl, clients, seconds, lingerMs: 0, coalesce: false });
+    else if (v.startsWith("linger")) {
+      const ms = Number(v.slice("linger".length));
+      f = await benchCollector(`collector, linger ${ms} ms`, { brokers, redisUrl, clients, seconds, lingerMs: ms, coalesce: true });
+    } else throw new Error(`unknown variant ${v}`);
+    results.push(f);
+    process.stdout.write(`${row(f, baseline && f !== baseline ? baseline : undefined)}\n`);
+  }
+  process.stdout.write("\nsummary\n");
+  for (const f of results) process.stdout.write(`${row(f, baseline && f !== baseline ? baseline : undefined)}\n`);
+}
+
+await main();

@@ -1,0 +1,101 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { err, ok, type Result } from "@pulse/kit";
+
+/** One configured API key: only its SHA-256 is known to the collector. */
+export interface ApiKeyEntry {
+  sha256: string;
+  tenant: string;
+  source: string;
+}
+
+/** Who is sending: both come from the key, never from the payload. */
+export interface Principal {
+  tenant: string;
+  source: string;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+// Tenants are slugs: no ':' so `tenant:customerId` partition keys and Redis keys stay unambiguous.
+const TENANT = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+// Same rule as the contract's `source` label (printable ASCII), minus ',' which separates list entries.
+const SOURCE = /^[\x20-\x2b\x2d-\x7e]{1,128}$/;
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+function checkEntry(e: ApiKeyEntry, where: string): string | undefined {
+  if (!HEX64.test(e.sha256)) return `${where}: the hash must be 64 lower-case hex characters (sha256 of the key)`;
+  if (!TENANT.test(e.tenant)) return `${where}: tenant "${e.tenant}" must be 1–64 characters of a–z, 0–9, '.', '_' or '-'`;
+  if (!SOURCE.test(e.source)) return `${where}: source must be 1–128 printable ASCII characters without ','`;
+  return undefined;
+}
+
+/** `sha256hex:tenant:source,sha256hex:tenant:source` (the source may contain ':'). */
+export function parseApiKeyList(text: string): Result<ApiKeyEntry[], string> {
+  const out: ApiKeyEntry[] = [];
+  const parts = text.split(",").map((p) => p.trim()).filter((p) => p.length > 0);
+  for (const [i, part] of parts.entries()) {
+    const m = /^([^:]*):([^:]*):(.*)$/.exec(part);
+    if (!m) return err(`entry ${i + 1} must look like sha256hex:tenant:source`);
+    const entry = { sha256: (m[1] ?? "").toLowerCase(), tenant: m[2] ?? "", source: m[3] ?? "" };
+    const problem = checkEntry(entry, `entry ${i + 1}`);
+    if (problem) return err(problem);
+    out.push(entry);
+  }
+  if (out.length === 0) return err("lists no key");
+  return ok(out);
+}
+
+/** A JSON array of `{ "sha256": "...", "tenant": "...", "source": "..." }`. */
+export function parseApiKeyFile(text: string): Result<ApiKeyEntry[], string> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return err(`is not JSON (${(e as Error).message})`);
+  }
+  if (!Array.isArray(data) || data.length === 0) return err('must be a non-empty JSON array of { "sha256", "tenant", "source" }');
+  const out: ApiKeyEntry[] = [];
+  for (const [i, item] of (data as unknown[]).entries()) {
+    const o = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+    if (typeof o.sha256 !== "string" || typeof o.tenant !== "string" || typeof o.source !== "string") {
+      return err(`entry ${i + 1} must have string fields sha256, tenant and source`);
+    }
+    const entry = { sha256: o.sha256.toLowerCase(), tenant: o.tenant, source: o.source };
+    const problem = checkEntry(entry, `entry ${i + 1}`);
+    if (problem) return err(problem);
+    out.push(entry);
+  }
+  return ok(out);
+}
+
+export interface Keyring {
+  /** The principal of an `Authorization: Bearer <key>` header, or undefined (→ 401). */
+  authenticate(authorization: string | undefined): Principal | undefined;
+}
+
+const MAX_KEY_LENGTH = 512;
+
+/**
+ * Compares the presented key's digest with every configured digest using timingSafeEqual and
+ * without stopping at the first match, so the time taken says nothing about which (or whether a)
+ * key matched. Keys are few (one per source system), so the scan is cheap.
+ */
+export function createKeyring(entries: readonly ApiKeyEntry[]): Keyring {
+  const digests = entries.map((e) => ({ digest: Buffer.from(e.sha256, "hex"), principal: { tenant: e.tenant, source: e.source } }));
+  return {
+    authenticate(authorization) {
+      if (authorization === undefined) return undefined;
+      const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
+      const key = m?.[1];
+      if (key === undefined || key.length > MAX_KEY_LENGTH) return undefined;
+      const presented = createHash("sha256").update(key, "utf8").digest();
+      let found: Principal | undefined;
+      for (const d of digests) {
+        if (timingSafeEqual(d.digest, presented) && found === undefined) found = d.principal;
+      }
+      return found;
+    },
+  };
+}
