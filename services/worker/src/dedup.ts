@@ -13,8 +13,9 @@ export interface Candidate {
  * id at a DIFFERENT Kafka position. A re-delivery of the very same message after a crash finds its
  * own position and is processed again, producing the identical chunk, which the insert token
  * then deduplicates. This keeps the decision deterministic across retries.
+ * Ids are remembered for `windowDays` (the registry's daily partitions older than that are not read).
  */
-export async function findDuplicates(reader: Pick<Reader, "query">, candidates: Candidate[]): Promise<Set<Candidate>> {
+export async function findDuplicates(reader: Pick<Reader, "query">, candidates: Candidate[], windowDays = 7): Promise<Set<Candidate>> {
   const dups = new Set<Candidate>();
   const firstInChunk = new Map<string, Candidate>();
   for (const c of candidates) {
@@ -27,9 +28,9 @@ export async function findDuplicates(reader: Pick<Reader, "query">, candidates: 
   for (const c of firstInChunk.values()) byTenant.set(c.tenant, [...(byTenant.get(c.tenant) ?? []), c.id]);
   for (const [tenant, ids] of byTenant) {
     const rows = await reader.query<{ event_id: string; kafka_partition: number; kafka_offset: string | number }>(
-      `SELECT event_id, kafka_partition, kafka_offset FROM event_registry
-       WHERE tenant = {tenant:String} AND event_id IN {ids:Array(String)}`,
-      { tenant, ids },
+      `SELECT event_id, kafka_partition, kafka_offset FROM event_ids
+       WHERE stored_on >= today() - {days:UInt16} AND tenant = {tenant:String} AND event_id IN {ids:Array(String)}`,
+      { tenant, ids, days: windowDays },
     );
     const seen = new Map<string, { partition: number; offset: string }[]>();
     for (const r of rows) {

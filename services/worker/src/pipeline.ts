@@ -200,8 +200,8 @@ async function hoursToResolve(reader: Pick<Reader, "query">, items: { tenant: st
   }
   for (const [tenant, ids] of missing) {
     const rows = await reader.query<{ complaint_id: string; opened: string }>(
-      `SELECT complaint_id, toString(min(occurred_at)) AS opened FROM feedback_events
-       WHERE tenant = {tenant:String} AND type = 'complaint.opened' AND complaint_id IN {ids:Array(String)}
+      `SELECT complaint_id, toString(min(opened_at)) AS opened FROM complaints_opened
+       WHERE tenant = {tenant:String} AND complaint_id IN {ids:Array(String)}
        GROUP BY complaint_id`,
       { tenant, ids },
     );
