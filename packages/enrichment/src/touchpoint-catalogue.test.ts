@@ -44,7 +44,7 @@ describe("catalogue.example.json", () => {
     ).toEqual({
       touchpoint: "ivr",
       journeyStage: "service",
-      targets: { nps: 0, csatTop2: 0.7, ces: 5.0, fcr: 0.65 },
+      targets: { nps: 0, csatTop2: 70, ces: 5.0, fcr: 0.65 },
       known: true,
     });
     expect(resolveTouchpoint(cat, { touchpoint: "Call Center" }).touchpoint).toBe("phone");
@@ -74,7 +74,7 @@ describe("catalogue.example.json", () => {
     expect(seat).toEqual({
       touchpoint: "seat",
       journeyStage: "in_flight",
-      targets: { nps: 20, csatTop2: 0.7, ces: 5.5, fcr: 0.7 },
+      targets: { nps: 20, csatTop2: 70, ces: 5.5, fcr: 0.7 },
       known: true,
     });
   });
@@ -85,7 +85,7 @@ describe("catalogue.example.json", () => {
     ).toEqual({
       touchpoint: "kiosk_7",
       journeyStage: "unknown",
-      targets: { nps: 20, csatTop2: 0.8, ces: 5.5, fcr: 0.7 },
+      targets: { nps: 20, csatTop2: 80, ces: 5.5, fcr: 0.7 },
       known: false,
     });
     expect(resolveTouchpoint(cat, {}).touchpoint).toBe("unknown");
@@ -124,7 +124,7 @@ describe("parseCatalogue errors", () => {
     const found = issues({
       version: 1,
       touchpoints: {
-        ivr: { journeyStage: "service", targets: { nps: 150, csatTop2: 85 } },
+        ivr: { journeyStage: "service", targets: { nps: 150, csatTop2: 185 } },
         "Bad Name": { journeyStage: "x" },
       },
     });

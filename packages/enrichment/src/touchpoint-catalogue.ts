@@ -7,7 +7,8 @@ import { slug } from "./contact-topic";
  * journey stage and score targets, the names sources use for them (aliases), and the channels that
  * imply a touchpoint when an event names none. See catalogue.example.json.
  *
- * Target units: nps in points (−100..100), csatTop2 and fcr as shares (0..1), ces as the 1–7 mean.
+ * Target units (the same as the scores the query service serves): nps in points (−100..100),
+ * csatTop2 in percent (0..100), fcr as a share (0..1), ces as the 1–7 mean.
  */
 const Name = z
   .string()
@@ -15,7 +16,7 @@ const Name = z
 
 export const ScoreTargets = z.strictObject({
   nps: z.number().min(-100).max(100).optional(),
-  csatTop2: z.number().min(0).max(1).optional(),
+  csatTop2: z.number().min(0).max(100).optional(),
   ces: z.number().min(1).max(7).optional(),
   fcr: z.number().min(0).max(1).optional(),
 });

@@ -1,0 +1,232 @@
+/**
+ * Benchmark of GET /v1/scores (grouped by touchpoint) over real HTTP on loopback, 50 concurrent
+ * clients (autocannon), for the last 15 minutes and the last 7 days:
+ *   baseline   the same aggregate run directly on feedback_events (raw rows), same HTTP path
+ *   uncached   the query service over the rollups, no Redis
+ *   cached     the query service over the rollups with the Redis cache (TTL 5 s)
+ * Loads BENCH_EVENTS synthetic events (default 10,000,000) into embedded chDB with
+ * INSERT … SELECT FROM numbers(), through the same materialized views as production.
+ *
+ *   pnpm bench:query                       # 10M events, 10 s per scenario
+ *   BENCH_EVENTS=1000000 BENCH_SECONDS=5 pnpm bench:query
+ * Env: BENCH_DIR (chDB data dir, reused when it already holds the data), REDIS_URL.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { createReader, migrate, openClickHouse, type ClickHouse, type Reader } from "@pulse/clickhouse";
+import { createMetricsRegistry, silentLogger } from "@pulse/kit";
+import { createRedis, redisReady, type Redis } from "@pulse/redis";
+import { createQueryApp, type QueryApp } from "../src/app";
+import { GRAINS, WINDOWS, iso, windowRange, type WindowName } from "../src/params-fns";
+import type { StatsRow } from "../src/rollup.sql";
+import { scoreGroup } from "../src/scores-fns";
+import { parseTokenSpec } from "../src/tokens";
+
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+const CHUNK = 1_000_000;
+const TENANT = "bench";
+const TOKEN = "bench-read-token-0000001";
+const SPAN_MS = 8 * 24 * 3600 * 1000;
+
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+/** Synthetic events over the 8 days before `end`, respecting the schema (and the contract's shapes). */
+const LOAD_SQL = `
+INSERT INTO feedback_events (tenant, event_id, type, schema_version, occurred_at, received_at, source, touchpoint, touchpoint_raw,
+  journey_stage, channel, customer_id, segment, survey_id, nps, csat, ces, wait_seconds, abandoned, hours_to_resolve, topics)
+SELECT
+  {tenant:String},
+  concat('b', toString(number)),
+  multiIf(r < 40, 'survey.response', r < 75, 'call.completed', r < 88, 'contact.completed', r < 96, 'complaint.opened', 'complaint.resolved') AS t,
+  1,
+  fromUnixTimestamp64Milli(toInt64({end:Int64} - 1 - cityHash64(number, 1) % {span:UInt64}), 'UTC') AS at,
+  at,
+  'bench',
+  arrayElement(['ivr', 'chat', 'store', 'delivery', 'billing', 'app', 'web', 'email'], 1 + cityHash64(number, 2) % 8) AS tp,
+  tp,
+  arrayElement(['onboarding', 'support', 'renewal'], 1 + cityHash64(number, 3) % 3),
+  arrayElement(['phone', 'chat', 'web', 'store'], 1 + cityHash64(number, 4) % 4),
+  concat('c', toString(cityHash64(number, 5) % 500000)),
+  arrayElement(['retail', 'business', 'vip'], 1 + cityHash64(number, 6) % 3),
+  if(t = 'survey.response', concat('s', toString(number)), ''),
+  if(t = 'survey.response' AND cityHash64(number, 7) % 10 < 8, toUInt8(cityHash64(number, 8) % 11), NULL),
+  if(t = 'survey.response' AND cityHash64(number, 9) % 10 < 7, toUInt8(1 + cityHash64(number, 10) % 5), NULL),
+  if(t = 'survey.response' AND cityHash64(number, 11) % 2 = 0, toUInt8(1 + cityHash64(number, 12) % 7), NULL),
+  if(t = 'call.completed', (cityHash64(number, 13) % 300000) / 1000, NULL),
+  if(t = 'call.completed', toUInt8(cityHash64(number, 14) % 100 < 12), NULL),
+  if(t = 'complaint.resolved', (1 + cityHash64(number, 15) % 400) / 4, NULL),
+  if(t = 'complaint.opened', [arrayElement(['billing', 'delay', 'rude-agent', 'app-crash', 'refund'], 1 + cityHash64(number, 16) % 5)], [])
+FROM (SELECT number, cityHash64(number) % 100 AS r FROM numbers({offset:UInt64}, {count:UInt64}))`;
+
+/** The baseline: the rollups' aggregate computed straight from the raw rows of the window. */
+const RAW_SQL = `
+SELECT touchpoint,
+  count() AS events,
+  countIf(nps IS NOT NULL) AS nps_n, countIf(nps >= 9) AS nps_promoters, countIf(nps <= 6) AS nps_detractors,
+  countIf(csat IS NOT NULL) AS csat_n, countIf(csat >= 4) AS csat_top2,
+  sum(toUInt64(ifNull(csat, 0))) AS csat_sum, sum(toUInt64(ifNull(csat, 0)) * toUInt64(ifNull(csat, 0))) AS csat_sum_sq,
+  countIf(ces IS NOT NULL) AS ces_n, sum(toUInt64(ifNull(ces, 0))) AS ces_sum, sum(toUInt64(ifNull(ces, 0)) * toUInt64(ifNull(ces, 0))) AS ces_sum_sq,
+  countIf(type IN ('call.completed', 'contact.completed')) AS contacts,
+  countIf(type = 'call.completed') AS calls_offered, countIf(type = 'call.completed' AND abandoned = 1) AS calls_abandoned,
+  countIf(wait_seconds IS NOT NULL AND ifNull(abandoned, 0) = 0) AS wait_n,
+  sumIf(toUInt64(round(ifNull(wait_seconds, 0) * 1000)), wait_seconds IS NOT NULL AND ifNull(abandoned, 0) = 0) AS wait_ms_sum,
+  sumIf(ifNull(wait_seconds, 0) * ifNull(wait_seconds, 0), wait_seconds IS NOT NULL AND ifNull(abandoned, 0) = 0) AS wait_sq_sum,
+  sumMap(if(wait_seconds IS NOT NULL AND ifNull(abandoned, 0) = 0, map(toUInt32(round(ifNull(wait_seconds, 0))), toUInt64(1)), CAST(map(), 'Map(UInt32, UInt64)'))) AS wait_hist,
+  countIf(type = 'complaint.opened') AS complaints_opened, countIf(type = 'complaint.resolved') AS complaints_resolved,
+  countIf(hours_to_resolve IS NOT NULL) AS resolve_n, sum(toUInt64(round(ifNull(hours_to_resolve, 0) * 3600000))) AS resolve_ms_sum,
+  toUInt64(0) AS fcr_contacts, toUInt64(0) AS fcr_resolved
+FROM feedback_events
+WHERE tenant = {tenant:String}
+  AND occurred_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND occurred_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+GROUP BY touchpoint
+ORDER BY touchpoint`;
+
+async function load(ch: ClickHouse, reader: Reader): Promise<void> {
+  const [have] = await reader.query<{ n: number }>("SELECT count() AS n FROM feedback_events WHERE tenant = {t:String}", { t: TENANT });
+  if ((have?.n ?? 0) === EVENTS) {
+    log(`data: reusing ${EVENTS.toLocaleString()} events already loaded`);
+    return;
+  }
+  if ((have?.n ?? 0) > 0) throw new Error(`BENCH_DIR holds ${have?.n} bench events, not ${EVENTS}: use an empty BENCH_DIR`);
+  const end = Date.now();
+  const started = performance.now();
+  for (let offset = 0; offset < EVENTS; offset += CHUNK) {
+    const count = Math.min(CHUNK, EVENTS - offset);
+    // The load goes through the client directly: INSERT … SELECT has no rows for the writer to send.
+    await ch.client.command({
+      query: LOAD_SQL,
+      query_params: { tenant: TENANT, end, span: SPAN_MS, offset, count },
+      clickhouse_settings: { insert_deduplicate: 0 },
+    });
+    log(`data: ${(offset + count).toLocaleString()} / ${EVENTS.toLocaleString()} events (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  await ch.client.command({ query: "OPTIMIZE TABLE rollup_minute FINAL" });
+  await ch.client.command({ query: "OPTIMIZE TABLE rollup_hour FINAL" });
+  await ch.client.command({ query: "OPTIMIZE TABLE rollup_day FINAL" });
+  log(`data: loaded in ${((performance.now() - started) / 1000).toFixed(1)} s (rollups merged)`);
+}
+
+function addBaselineRoute(app: QueryApp, reader: Reader): void {
+  app.get("/bench/raw-scores", { schema: { hide: true } }, async (request) => {
+    const w = ((request.query as Record<string, string>).window ?? "15m") as WindowName;
+    const range = windowRange(w, Date.now(), GRAINS.minute);
+    const rows = await reader.query<StatsRow>(RAW_SQL, { tenant: TENANT, from: range.from, to: range.to });
+    return { from: iso(range.from), to: iso(range.to), groups: rows.map((r) => ({ key: { touchpoint: r.touchpoint }, ...scoreGroup(r) })) };
+  });
+}
+
+/** Structural equality with numbers equal to 1e-9 (sums of squares may add up in another order). */
+function sameNumbers(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" && typeof b === "number") return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameNumbers(x, b[i]));
+  if (a && b && typeof a === "object" && typeof b === "object") {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => sameNumbers((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return a === b;
+}
+
+/**
+ * Requests still running when autocannon stops keep ClickHouse busy (embedded chDB runs one query
+ * at a time per process): wait until they are done, so no scenario pays for the previous one.
+ */
+async function drain(inflight: () => number): Promise<void> {
+  while (inflight() > 0) await new Promise((r) => setTimeout(r, 50));
+}
+
+async function run(url: string, inflight: () => number): Promise<{ p50: number; p99: number; rps: number; total: number; bad: number }> {
+  const headers = { authorization: `Bearer ${TOKEN}` };
+  await autocannon({ url, connections: 10, duration: 2, headers, timeout: 120 }); // warm-up
+  await drain(inflight);
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers, timeout: 120 });
+  await drain(inflight);
+  return { p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, total: r.requests.total, bad: r.non2xx + r.errors + r.timeouts };
+}
+
+async function main(): Promise<void> {
+  const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), "pulse-bench-"));
+  log(`chDB data directory: ${dir}`);
+  const ch = await openClickHouse({ path: join(dir, "db"), database: "pulse_bench" });
+  await migrate(ch, join(REPO, "infra/clickhouse"));
+  const plain = createReader(ch);
+  await load(ch, plain);
+  let running = 0;
+  const inflight = (): number => running;
+  const reader: Reader = {
+    async query(sql, params) {
+      running++;
+      try {
+        return await plain.query(sql, params);
+      } finally {
+        running--;
+      }
+    },
+  };
+
+  const tokens = parseTokenSpec(`${TOKEN}=${TENANT}`);
+  const uncached = await createQueryApp({ reader, logger: silentLogger, metrics: createMetricsRegistry("bench-uncached", { defaults: false }), tokens });
+  addBaselineRoute(uncached, reader);
+  const uncachedUrl = await uncached.listen({ host: "127.0.0.1", port: 0 });
+
+  let redis: Redis | undefined = createRedis({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", keyPrefix: `pulse-bench:${process.pid}:` });
+  redis.on("error", () => undefined);
+  try {
+    await redisReady(redis, 2000);
+  } catch {
+    log("redis: not reachable, the cached scenario is skipped");
+    redis.disconnect();
+    redis = undefined;
+  }
+  const cached = redis
+    ? await createQueryApp({ reader, redis, logger: silentLogger, metrics: createMetricsRegistry("bench-cached", { defaults: false }), tokens, cacheTtlSeconds: 5 })
+    : undefined;
+  const cachedUrl = cached ? await cached.listen({ host: "127.0.0.1", port: 0 }) : undefined;
+
+  const rows: string[][] = [];
+  for (const w of ["15m", "7d"] as const) {
+    // Sanity: the rollups and the raw rows must give the same numbers (FCR aside: no verdicts here).
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const viaRollups = (await (await fetch(`${uncachedUrl}/v1/scores?window=${w}&groupBy=touchpoint`, { headers: auth })).json()) as { groups: unknown[]; sources: unknown[] };
+    const viaRaw = (await (await fetch(`${uncachedUrl}/bench/raw-scores?window=${w}`, { headers: auth })).json()) as { groups: { volume: { events: number } }[] };
+    const strip = (gs: unknown[]): unknown => JSON.parse(JSON.stringify(gs.map((g) => ({ ...(g as Record<string, unknown>), targets: undefined })))) as unknown;
+    const events = viaRaw.groups.reduce((s, g) => s + g.volume.events, 0);
+    log(`window ${w}: ${events.toLocaleString()} events in range; rollup answer ${sameNumbers(strip(viaRollups.groups), strip(viaRaw.groups)) ? "equals" : "DIFFERS FROM"} the raw-row answer; segments ${viaRollups.sources.length}`);
+
+    const scenarios: [string, string | undefined][] = [
+      ["baseline: raw feedback_events", `${uncachedUrl}/bench/raw-scores?window=${w}`],
+      ["rollups, uncached", `${uncachedUrl}/v1/scores?window=${w}&groupBy=touchpoint`],
+      ["rollups, Redis cache", cachedUrl ? `${cachedUrl}/v1/scores?window=${w}&groupBy=touchpoint` : undefined],
+    ];
+    for (const [name, url] of scenarios) {
+      if (!url) {
+        rows.push([w, name, "–", "–", "–", "–", "skipped (no Redis)"]);
+        continue;
+      }
+      log(`running ${w} ${name} (${SECONDS} s, ${CONNECTIONS} connections)`);
+      const r = await run(url, inflight);
+      rows.push([w, name, r.p50.toFixed(1), r.p99.toFixed(1), r.rps.toFixed(0), r.total.toLocaleString(), r.bad === 0 ? "" : `${r.bad} failed`]);
+    }
+  }
+
+  const header = ["window", "scenario", "p50 ms", "p99 ms", "req/s", "requests", "note"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(" | ")} |`;
+  console.log(`\n/v1/scores grouped by touchpoint — ${EVENTS.toLocaleString()} events, ${CONNECTIONS} connections, ${SECONDS} s per scenario, loopback HTTP`);
+  console.log(`(windows: 15m = ${WINDOWS["15m"] / 60000} min, 7d = ${WINDOWS["7d"] / 86400000} days; ${process.version}, chDB embedded)\n`);
+  console.log(line(header));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const r of rows) console.log(line(r));
+
+  await uncached.close();
+  await cached?.close();
+  redis?.disconnect();
+  await ch.close();
+}
+
+await main();

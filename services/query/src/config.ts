@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { clickhouseEnv, commonEnv, fields, httpEnv, loadConfig, redisEnv, type Env } from "@pulse/config";
+import { ConfigError } from "@pulse/kit";
+import { parseTokenSpec, type TokenEntry } from "./tokens";
+
+export const queryEnvSchema = z
+  .object({
+    ...commonEnv,
+    ...clickhouseEnv,
+    ...redisEnv,
+    ...httpEnv(8082),
+    /** Read tokens → tenant: JSON object or `token=tenant,...` (see tokens.ts). */
+    QUERY_TOKENS: z.string().optional(),
+    /** A file holding the same format (one `token=tenant` per line is fine). */
+    QUERY_TOKENS_FILE: z.string().optional(),
+    /** Touchpoint catalogue JSON with targets (see catalogue.ts); no targets when unset. */
+    QUERY_CATALOGUE_FILE: z.string().optional(),
+    /** When set, apply the ClickHouse migrations in this folder at start (standalone convenience). */
+    QUERY_MIGRATIONS_DIR: z.string().optional(),
+    /** Cache hot windows in Redis (failures degrade to uncached). */
+    QUERY_CACHE: fields.bool.default(true),
+    QUERY_CACHE_TTL_SECONDS: fields.positiveInt.max(300, "must be at most 300 seconds").default(5),
+    /** How far back the rollups are kept; a range starting earlier is rejected. */
+    QUERY_RETENTION_DAYS: fields.positiveInt.default(400),
+    /** Live stream refresh; the issue asks for at most one push per second. */
+    QUERY_STREAM_INTERVAL_MS: fields.positiveInt.min(1000, "must be at least 1000 (one push per second at most)").default(1000),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.QUERY_TOKENS === undefined) === (v.QUERY_TOKENS_FILE === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["QUERY_TOKENS"], message: "set exactly one of QUERY_TOKENS or QUERY_TOKENS_FILE (read token → tenant map)" });
+    }
+  });
+
+type ParsedEnv = z.infer<typeof queryEnvSchema>;
+
+/** The parsed configuration: tokens are resolved and hashed, their plaintext is not kept. */
+export type QueryConfig = Omit<ParsedEnv, "QUERY_TOKENS" | "QUERY_TOKENS_FILE"> & { tokens: TokenEntry[] };
+
+export function loadQueryConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, "utf8")): QueryConfig {
+  const { QUERY_TOKENS, QUERY_TOKENS_FILE, ...rest } = loadConfig(queryEnvSchema, env);
+  let spec: string;
+  const name = QUERY_TOKENS_FILE !== undefined ? "QUERY_TOKENS_FILE" : "QUERY_TOKENS";
+  try {
+    spec = QUERY_TOKENS_FILE !== undefined ? readFile(QUERY_TOKENS_FILE) : (QUERY_TOKENS ?? "");
+  } catch (e) {
+    throw new ConfigError(`invalid configuration: QUERY_TOKENS_FILE=${JSON.stringify(QUERY_TOKENS_FILE)}: cannot be read (${(e as Error).message})`);
+  }
+  try {
+    return { ...rest, tokens: parseTokenSpec(spec) };
+  } catch (e) {
+    throw new ConfigError(`invalid configuration: ${name}: ${(e as Error).message}`);
+  }
+}

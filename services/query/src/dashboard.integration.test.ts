@@ -1,0 +1,132 @@
+/**
+ * The dashboard in a real browser: Debian's Chromium driven by playwright-core, against the query
+ * service on loopback and real chDB. Sees a touchpoint's score move when events arrive (over the
+ * SSE stream, no reload), switches metric and grain, drills down by keyboard, saves a screenshot.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+import type { ClickHouse, Writer } from "@pulse/clickhouse";
+import { createMetricsRegistry, silentLogger } from "@pulse/kit";
+import { createQueryApp, type QueryApp } from "./app";
+import { parseCatalogue } from "./catalogue";
+import { REPO_ROOT, generateDataset, insertDataset, openTestDb, type RawEvent } from "./fixtures.test-helper";
+import { parseTokenSpec } from "./tokens";
+
+const TOKEN = "acme-dashboard-token-01";
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = join(REPO_ROOT, "services/query/test-artifacts");
+
+let ch: ClickHouse;
+let writer: Writer;
+let app: QueryApp;
+let browser: Browser;
+let page: Page;
+let base: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  // The project script installs Debian's chromium when it is missing (a no-op otherwise).
+  if (!existsSync(CHROMIUM)) execFileSync("bash", [join(REPO_ROOT, "scripts/ensure-chromium.sh")], { stdio: "inherit" });
+  const db = await openTestDb();
+  ch = db.ch;
+  writer = db.writer;
+  await insertDataset(writer, generateDataset("acme", Date.now(), 31, 0.5));
+  app = await createQueryApp({
+    reader: db.reader,
+    logger: silentLogger,
+    metrics: createMetricsRegistry("query-dashboard-test", { defaults: false }),
+    tokens: parseTokenSpec(`${TOKEN}=acme`),
+    targets: parseCatalogue(JSON.stringify({ touchpoints: { ivr: { targets: { nps: 20, csatTop2: 70 } }, chat: { targets: { nps: -80 } } } })),
+    streamIntervalMs: 1000,
+  });
+  base = await app.listen({ host: "127.0.0.1", port: 0 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await ch?.close();
+});
+
+const npsText = () => page.locator('[data-touchpoint="ivr"] [data-testid="nps-value"]').textContent();
+
+describe("dashboard", () => {
+  it("shows live scores that change when new events arrive, switches metric and grain, drills down, and saves a screenshot", async () => {
+    await page.goto(`${base}/?token=${TOKEN}`);
+    // The token moved to localStorage and out of the address bar.
+    await page.waitForFunction("!location.search.includes('token')");
+    expect(await page.evaluate("localStorage.getItem('pulse.readToken')")).toBe(TOKEN);
+
+    await page.locator('[data-touchpoint="ivr"] [data-testid="nps-value"]').waitFor();
+    await page.waitForFunction("document.querySelector('#status')?.classList.contains('live')");
+    const before = await npsText();
+    const label = await page.locator('[data-touchpoint="ivr"]').getAttribute("aria-label");
+    expect(label).toMatch(/^ivr: NPS -?\d+\.\d, n \d+, (on target|below target|significant miss)$/);
+    const nBefore = Number(/n (\d+)/.exec(label ?? "")?.[1]);
+
+    // Twenty promoters at the IVR, now: the card must move without a reload.
+    const now = Date.now();
+    const promoters: RawEvent[] = Array.from({ length: 20 }, (_, i) => ({
+      tenant: "acme",
+      id: `dash-${now}-${i}`,
+      type: "survey.response",
+      at: now,
+      touchpoint: "ivr",
+      channel: "phone",
+      segment: "retail",
+      journeyStage: "support",
+      customer: `dash-c${i}`,
+      nps: 10,
+    }));
+    await insertDataset(writer, { events: promoters, verdicts: [] });
+    // Browser-side expression (a string, so this Node-typed file needs no DOM types).
+    await page.waitForFunction(
+      `/n (\\d+)/.exec(document.querySelector('[data-touchpoint="ivr"]')?.getAttribute("aria-label") ?? "")?.[1] === "${nBefore + 20}"`,
+      undefined,
+      { timeout: 15_000 },
+    );
+    const after = await npsText();
+    expect(Number(after)).toBeGreaterThan(Number(before));
+
+    // Pain points and the trend chart are drawn (uPlot canvas).
+    await page.locator("#pain li").first().waitFor();
+    await page.locator('#trend[data-metric="nps"] canvas').waitFor();
+
+    await page.selectOption("#metric", "csatTop2");
+    await page.locator('#trend[data-metric="csatTop2"] canvas').waitFor();
+    await page.selectOption("#grain", "minute");
+    await page.locator('#trend[data-metric="csatTop2"][data-grain="minute"]').waitFor();
+    expect(await page.locator("#trend").getAttribute("data-points")).toBe("60");
+    await page.selectOption("#window", "24h");
+    await page.locator('#trend[data-grain="minute"][data-points="1440"]').waitFor();
+    await page.selectOption("#grain", "hour");
+    await page.locator('#trend[data-grain="hour"][data-points="24"]').waitFor();
+
+    // Keyboard: focus the IVR card, open its drill-down with Enter, close it with Escape.
+    await page.locator('[data-touchpoint="ivr"]').focus();
+    await page.keyboard.press("Enter");
+    await page.locator("#drill-channel tbody tr").first().waitFor();
+    expect(await page.locator("#drill").isVisible()).toBe(true);
+    expect(await page.locator("#drill-segment tbody tr").count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-touchpoint="ivr"]').getAttribute("aria-pressed")).toBe("true");
+
+    // Every card has drawn its sparkline for the new window (cards that appeared with it too).
+    await page.waitForFunction("[...document.querySelectorAll('.spark')].every((s) => s.querySelector('canvas'))", undefined, { timeout: 10_000 });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard.png"), fullPage: true });
+    expect(existsSync(join(ARTIFACTS, "dashboard.png"))).toBe(true);
+
+    await page.keyboard.press("Escape");
+    await page.locator("#drill").waitFor({ state: "hidden" });
+    expect(pageErrors).toEqual([]);
+  });
+});

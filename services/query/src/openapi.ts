@@ -1,0 +1,256 @@
+/**
+ * JSON Schemas of the routes, for the OpenAPI document at /docs. Parameters are validated by the
+ * parsers in params-fns.ts (for precise problem+json messages), not by these schemas; responses are
+ * serialised with JSON.stringify, so the schemas describe the bodies without filtering them.
+ */
+import type { RouteShorthandOptions } from "fastify";
+import { DIMENSION_NAMES, GRAIN_NAMES, WINDOW_NAMES } from "./params-fns";
+import { METRIC_NAMES } from "./metric-fns";
+
+const str = (description: string, extra: Record<string, unknown> = {}) => ({ type: "string", description, ...extra });
+
+export const rangeParams = {
+  window: str(`Live window ending with the current minute: ${WINDOW_NAMES.join(", ")} (default 1h). Exclusive with from/to.`, { enum: WINDOW_NAMES }),
+  from: str("Range start, inclusive: ISO-8601 with offset or epoch ms, on a whole minute.", { format: "date-time" }),
+  to: str("Range end, exclusive (default: end of the current minute)."),
+};
+
+export const filterParams = Object.fromEntries(
+  DIMENSION_NAMES.map((d) => [d, str(`Only these ${d} values (comma-separated).`)]),
+) as Record<string, ReturnType<typeof str>>;
+
+export const groupByParam = { groupBy: str(`Comma-separated dimensions to group by: ${DIMENSION_NAMES.join(", ")}.`) };
+
+const interval = { type: ["array", "null"], items: { type: "number" }, minItems: 2, maxItems: 2, description: "95% interval [lower, upper]" };
+const num = { type: ["number", "null"] };
+const key = { type: "object", additionalProperties: { type: "string" }, description: "The group's dimension values" };
+
+const targetGap = {
+  type: "object",
+  properties: {
+    target: { type: "number" },
+    value: num,
+    gap: { ...num, description: "Shortfall to target (positive = missed)" },
+    met: { type: ["boolean", "null"] },
+    significantMiss: { type: "boolean", description: "The whole 95% interval lies below the target" },
+    ci95: interval,
+  },
+};
+
+export const groupScoresSchema = {
+  type: "object",
+  properties: {
+    key,
+    nps: { type: "object", properties: { value: num, n: { type: "integer" }, promoters: { type: "integer" }, passives: { type: "integer" }, detractors: { type: "integer" }, ci95: interval } },
+    csat: { type: "object", properties: { top2Box: { ...num, description: "percent" }, mean: num, n: { type: "integer" }, ci95: interval } },
+    ces: { type: "object", properties: { mean: num, n: { type: "integer" }, ci95: interval } },
+    fcr: { type: "object", properties: { value: { ...num, description: "share 0..1" }, n: { type: "integer" }, ci95: interval } },
+    waitSeconds: { type: "object", properties: { mean: num, p50: num, p90: num, n: { type: "integer" }, ci95: interval } },
+    abandonment: { type: "object", properties: { value: { ...num, description: "share 0..1" }, n: { type: "integer" }, ci95: interval } },
+    complaints: {
+      type: "object",
+      properties: { opened: { type: "integer" }, resolved: { type: "integer" }, contacts: { type: "integer" }, per1000Contacts: num, per1000Ci95: interval, meanHoursToResolve: num },
+    },
+    volume: { type: "object", properties: { events: { type: "integer" }, contacts: { type: "integer" } } },
+    targets: {
+      type: ["object", "null"],
+      description: "Gap to each catalogue target of the group's touchpoint",
+      properties: { nps: targetGap, csatTop2: targetGap, ces: targetGap, fcr: targetGap },
+    },
+  },
+};
+
+const comparison = {
+  type: "object",
+  properties: {
+    current: num,
+    baseline: num,
+    currentN: { type: "integer" },
+    baselineN: { type: "integer" },
+    difference: num,
+    ci95: interval,
+    pValue: num,
+    significant: { type: "boolean" },
+  },
+};
+
+const problem = {
+  type: "object",
+  description: "RFC 9457 problem details",
+  properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, code: { type: "string" }, detail: { type: "string" }, parameter: { type: "string" } },
+};
+
+const errors = { 400: problem, 401: problem };
+
+/** Route options shared by every /v1 route: own parameter parsing, plain JSON serialisation. */
+export function routeOptions(schema: Record<string, unknown>): RouteShorthandOptions {
+  return {
+    schema: { security: [{ bearer: [] }], ...schema },
+    validatorCompiler: () => () => true,
+    serializerCompiler: () => (data) => JSON.stringify(data),
+  };
+}
+
+export const scoresSchema = {
+  summary: "Scores per group over a window or range",
+  tags: ["scores"],
+  querystring: { type: "object", properties: { ...rangeParams, ...groupByParam, ...filterParams } },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        from: { type: "string" },
+        to: { type: "string" },
+        window: { type: ["string", "null"] },
+        groupBy: { type: "array", items: { type: "string" } },
+        sources: { type: "array", items: { type: "object", properties: { table: { type: "string" }, from: { type: "string" }, to: { type: "string" } } } },
+        groups: { type: "array", items: groupScoresSchema },
+      },
+    },
+    ...errors,
+  },
+};
+
+export const timeseriesSchema = {
+  summary: "One metric over time at minute, hour or day grain",
+  tags: ["scores"],
+  querystring: {
+    type: "object",
+    required: ["metric"],
+    properties: {
+      metric: str("Metric to plot.", { enum: METRIC_NAMES }),
+      grain: str("Bucket size; auto picks the coarsest that fits the range.", { enum: [...GRAIN_NAMES, "auto"] }),
+      ...rangeParams,
+      ...groupByParam,
+      ...filterParams,
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        metric: { type: "string" },
+        grain: { type: "string" },
+        table: { type: "string" },
+        series: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              key,
+              points: { type: "array", items: { type: "object", properties: { t: { type: "string" }, value: num, n: { type: "integer" }, ci95: interval } } },
+            },
+          },
+        },
+      },
+    },
+    ...errors,
+  },
+};
+
+export const compareSchema = {
+  summary: "This period against the previous one (or any baseline range), per group",
+  tags: ["scores"],
+  querystring: {
+    type: "object",
+    properties: {
+      ...rangeParams,
+      baselineFrom: str("Baseline start (default: the period of equal length before the current one)."),
+      baselineTo: str("Baseline end, exclusive."),
+      ...groupByParam,
+      ...filterParams,
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        current: { type: "object" },
+        baseline: { type: "object" },
+        groups: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: { key, nps: comparison, csatTop2: comparison, ces: comparison, fcr: comparison, abandonment: comparison, waitSeconds: comparison },
+          },
+        },
+      },
+    },
+    ...errors,
+  },
+};
+
+export const painPointsSchema = {
+  summary: "Touchpoints ranked by how much they cost the customer experience",
+  tags: ["insights"],
+  querystring: { type: "object", properties: { ...rangeParams, ...filterParams, limit: { type: "string", description: "At most this many (1–100, default 20)." } } },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        painPoints: {
+          type: "array",
+          items: { type: "object", properties: { rank: { type: "integer" }, touchpoint: { type: "string" }, score: { type: "number" }, evidence: { type: "object" } } },
+        },
+      },
+    },
+    ...errors,
+  },
+};
+
+export const driversSchema = {
+  summary: "Key-driver analysis: how strongly each touchpoint's CSAT moves overall NPS",
+  tags: ["insights"],
+  querystring: {
+    type: "object",
+    properties: {
+      ...rangeParams,
+      touchpoints: str("Drivers to analyse (comma-separated, at most 12); default the most-rated touchpoints."),
+      segment: str("Only respondents' answers in these segments."),
+      channel: str("Only answers given in these channels."),
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        respondents: { type: "integer" },
+        n: { type: "integer" },
+        r2: { type: "number" },
+        drivers: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              touchpoint: { type: "string" },
+              importance: { type: "number" },
+              rawWeight: { type: "number" },
+              beta: { type: "number" },
+              correlation: { type: "number" },
+              n: { type: "integer" },
+              ratedBy: { type: "integer" },
+            },
+          },
+        },
+      },
+    },
+    ...errors,
+    422: problem,
+  },
+};
+
+export const streamSchema = {
+  summary: "Server-Sent Events: `scores` events with the /v1/scores body for a grouping and window, at most once a second",
+  tags: ["scores"],
+  querystring: {
+    type: "object",
+    properties: {
+      window: rangeParams.window,
+      ...groupByParam,
+      ...filterParams,
+      token: str("Read token (EventSource cannot send headers); Authorization: Bearer works too."),
+    },
+  },
+  produces: ["text/event-stream"],
+  response: { 200: { type: "string", description: "text/event-stream" }, ...errors },
+};

@@ -1,0 +1,237 @@
+/**
+ * The read side: validated specs in, response bodies out. Each method runs parameterised SQL
+ * through the reader and turns the statistics into numbers with @pulse/scoring (via the -fns
+ * modules). No HTTP here; the routes parse parameters and the cache wraps these calls.
+ */
+import type { Reader } from "@pulse/clickhouse";
+import { PulseError } from "@pulse/kit";
+import { keyDrivers } from "@pulse/scoring";
+import type { TargetsProvider } from "./catalogue";
+import { compareGroup, type GroupComparison } from "./compare-fns";
+import { chooseDrivers, coverage, toDriverRows, type RespondentRow } from "./drivers-fns";
+import { buildComplaintTopicsQuery, buildRespondentsQuery } from "./events.sql";
+import { METRICS, type MetricName, type MetricPoint } from "./metric-fns";
+import { rankTouchpoints, type PainPoint, type TopicCount } from "./pain-fns";
+import { GRAINS, iso, type Dimension, type Filters, type Grain, type TimeRange, type WindowName } from "./params-fns";
+import { buildSeriesQuery, buildStatsQuery, type StatsRow } from "./rollup.sql";
+import { emptyStats, scoreGroup, targetReport, type GroupScores, type TargetsReport } from "./scores-fns";
+import type { QueryMetrics } from "./metrics";
+
+export type ScopeSpec = { range: TimeRange; window?: WindowName | undefined; groupBy: Dimension[]; filters: Filters };
+
+export type GroupKey = Partial<Record<Dimension, string>>;
+
+export type ScoresBody = {
+  from: string;
+  to: string;
+  window: WindowName | null;
+  groupBy: Dimension[];
+  filters: Filters;
+  /** The rollup segments that answered the range (coarsest table per piece). */
+  sources: { table: string; from: string; to: string }[];
+  groups: (GroupScores & { key: GroupKey; targets: TargetsReport | null })[];
+};
+
+export type SeriesBody = {
+  metric: MetricName;
+  grain: Grain;
+  table: string;
+  from: string;
+  to: string;
+  window: WindowName | null;
+  groupBy: Dimension[];
+  filters: Filters;
+  series: { key: GroupKey; points: (MetricPoint & { t: string })[] }[];
+};
+
+export type CompareBody = {
+  current: { from: string; to: string };
+  baseline: { from: string; to: string };
+  groupBy: Dimension[];
+  filters: Filters;
+  groups: (GroupComparison & { key: GroupKey })[];
+};
+
+export type PainPointsBody = { from: string; to: string; window: WindowName | null; filters: Filters; painPoints: PainPoint[] };
+
+export type DriversBody = {
+  from: string;
+  to: string;
+  /** Respondents with an overall NPS answer in the range. */
+  respondents: number;
+  /** Complete cases used by the regression (overall + every driver answered). */
+  n: number;
+  r2: number;
+  drivers: { touchpoint: string; importance: number; rawWeight: number; beta: number; correlation: number; n: number; ratedBy: number }[];
+};
+
+export interface QueryServiceDeps {
+  reader: Reader;
+  metrics: QueryMetrics;
+  targets: TargetsProvider;
+}
+
+export type QueryService = ReturnType<typeof createQueryService>;
+
+function keyOf(row: Partial<Record<Dimension, string>>, groupBy: readonly Dimension[]): GroupKey {
+  const key: GroupKey = {};
+  for (const d of groupBy) key[d] = row[d] ?? "";
+  return key;
+}
+
+/** The touchpoint a group's targets belong to: its own key, or a filter naming exactly one. */
+function touchpointOf(key: GroupKey, filters: Filters): string | undefined {
+  return key.touchpoint ?? (filters.touchpoint?.length === 1 ? filters.touchpoint[0] : undefined);
+}
+
+export function createQueryService(deps: QueryServiceDeps) {
+  const { reader, metrics, targets } = deps;
+
+  async function run<T>(purpose: string, q: { sql: string; params: Record<string, unknown> }): Promise<T[]> {
+    metrics.clickhouseQueries.inc({ purpose });
+    try {
+      return await reader.query<T>(q.sql, q.params);
+    } catch (e) {
+      // The store's own message (SQL text, table names) goes to the log via `cause`, not to clients.
+      const retry = e instanceof PulseError ? e.retry : true;
+      throw new PulseError(retry ? "store_unavailable" : "store_failed", retry ? "the score store is unavailable; retry shortly" : "the score store could not answer this query", {
+        status: retry ? 503 : 500,
+        retry,
+        cause: e,
+      });
+    }
+  }
+
+  async function scores(tenant: string, spec: ScopeSpec, purpose = "scores"): Promise<ScoresBody> {
+    const q = buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters });
+    const rows = await run<StatsRow>(purpose, q);
+    return {
+      from: iso(spec.range.from),
+      to: iso(spec.range.to),
+      window: spec.window ?? null,
+      groupBy: spec.groupBy,
+      filters: spec.filters,
+      sources: q.segments.map((s) => ({ table: s.table, from: iso(s.from), to: iso(s.to) })),
+      groups: rows.map((row) => {
+        const key = keyOf(row, spec.groupBy);
+        const s = scoreGroup(row);
+        const tp = touchpointOf(key, spec.filters);
+        return { key, ...s, targets: tp === undefined ? null : targetReport(s, targets.targets(tenant, tp)) };
+      }),
+    };
+  }
+
+  async function timeseries(tenant: string, spec: ScopeSpec & { grain: Grain; metric: MetricName }): Promise<SeriesBody> {
+    const q = buildSeriesQuery({ tenant, range: spec.range, grain: spec.grain, groupBy: spec.groupBy, filters: spec.filters });
+    const rows = await run<StatsRow>("timeseries", q);
+    const step = GRAINS[spec.grain];
+    const bySeries = new Map<string, { key: GroupKey; buckets: Map<number, StatsRow> }>();
+    for (const row of rows) {
+      const key = keyOf(row, spec.groupBy);
+      const id = JSON.stringify(key);
+      const entry = bySeries.get(id) ?? { key, buckets: new Map() };
+      entry.buckets.set((row.t ?? 0) * 1000, row);
+      bySeries.set(id, entry);
+    }
+    if (spec.groupBy.length === 0 && bySeries.size === 0) bySeries.set("{}", { key: {}, buckets: new Map() });
+    const pick = METRICS[spec.metric];
+    // Every bucket of the range is present, empty ones with value null, so charts keep their time axis.
+    const series = [...bySeries.values()].map(({ key, buckets }) => {
+      const points: SeriesBody["series"][number]["points"] = [];
+      for (let t = spec.range.from; t < spec.range.to; t += step) {
+        const row = buckets.get(t);
+        points.push({ t: iso(t), ...(row ? pick(scoreGroup(row)) : { value: null, n: 0, ci95: null }) });
+      }
+      return { key, points };
+    });
+    return {
+      metric: spec.metric,
+      grain: spec.grain,
+      table: q.table,
+      from: iso(spec.range.from),
+      to: iso(spec.range.to),
+      window: spec.window ?? null,
+      groupBy: spec.groupBy,
+      filters: spec.filters,
+      series,
+    };
+  }
+
+  async function compare(tenant: string, spec: ScopeSpec, baseline: TimeRange): Promise<CompareBody> {
+    const [cur, base] = await Promise.all([
+      run<StatsRow>("compare", buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters })),
+      run<StatsRow>("compare", buildStatsQuery({ tenant, range: baseline, groupBy: spec.groupBy, filters: spec.filters })),
+    ]);
+    const groups = new Map<string, { key: GroupKey; a: StatsRow; b: StatsRow }>();
+    for (const [rows, side] of [
+      [cur, "a"],
+      [base, "b"],
+    ] as const) {
+      for (const row of rows) {
+        const key = keyOf(row, spec.groupBy);
+        const id = JSON.stringify(key);
+        const g = groups.get(id) ?? { key, a: emptyStats(), b: emptyStats() };
+        g[side] = row;
+        groups.set(id, g);
+      }
+    }
+    const sorted = [...groups.entries()].sort((x, y) => x[0].localeCompare(y[0]));
+    return {
+      current: { from: iso(spec.range.from), to: iso(spec.range.to) },
+      baseline: { from: iso(baseline.from), to: iso(baseline.to) },
+      groupBy: spec.groupBy,
+      filters: spec.filters,
+      groups: sorted.map(([, g]) => ({ key: g.key, ...compareGroup(g.a, g.b) })),
+    };
+  }
+
+  async function painPoints(tenant: string, spec: Omit<ScopeSpec, "groupBy">, limit: number, topicsPerTouchpoint = 5): Promise<PainPointsBody> {
+    const [rows, topicRows] = await Promise.all([
+      run<StatsRow>("pain-points", buildStatsQuery({ tenant, range: spec.range, groupBy: ["touchpoint"], filters: spec.filters })),
+      run<{ touchpoint: string; topic: string; count: number }>(
+        "pain-points",
+        buildComplaintTopicsQuery({ tenant, range: spec.range, filters: spec.filters, limit: topicsPerTouchpoint }),
+      ),
+    ]);
+    const topics = new Map<string, TopicCount[]>();
+    for (const r of topicRows) topics.set(r.touchpoint, [...(topics.get(r.touchpoint) ?? []), { topic: r.topic, count: r.count }]);
+    const ranked = rankTouchpoints(
+      rows.map((r) => ({ touchpoint: r.touchpoint ?? "", stats: r })),
+      (tp) => targets.targets(tenant, tp),
+      topics,
+    );
+    return { from: iso(spec.range.from), to: iso(spec.range.to), window: spec.window ?? null, filters: spec.filters, painPoints: ranked.slice(0, limit) };
+  }
+
+  async function drivers(tenant: string, range: TimeRange, filters: Filters, requested: string[]): Promise<DriversBody> {
+    const rows = await run<RespondentRow>("drivers", buildRespondentsQuery({ tenant, range, filters }));
+    const driverRows = toDriverRows(rows);
+    const names = chooseDrivers(driverRows, requested);
+    const result = keyDrivers(driverRows, { drivers: names });
+    if (!result.ok) {
+      throw new PulseError("insufficient_data", `key-driver analysis not possible: ${result.error.message}`, {
+        status: 422,
+        details: { reason: result.error.code, respondents: driverRows.length, drivers: names, ...(result.error.variable ? { variable: result.error.variable } : {}) },
+      });
+    }
+    const rated = coverage(driverRows);
+    return {
+      from: iso(range.from),
+      to: iso(range.to),
+      respondents: driverRows.length,
+      n: result.value.n,
+      r2: result.value.r2,
+      drivers: result.value.drivers.map((d) => ({
+        touchpoint: d.driver,
+        importance: d.importance,
+        rawWeight: d.rawWeight,
+        beta: d.beta,
+        correlation: d.correlation,
+        n: d.n,
+        ratedBy: rated.get(d.driver) ?? 0,
+      })),
+    };
+  }
+
+  return { scores, timeseries, compare, painPoints, drivers };
+}

@@ -1,0 +1,148 @@
+/**
+ * SQL over the rollups. The text is built only from constants of this module and from the
+ * whitelisted column names in DIMENSIONS; every value (tenant, times, filter values) is a bound
+ * `{name:Type}` parameter. Nothing the caller typed is ever spliced into SQL.
+ */
+import { DIMENSIONS, GRAINS, type Dimension, type Filters, type Grain, type TimeRange } from "./params-fns";
+
+export type RollupTable = "rollup_minute" | "rollup_hour" | "rollup_day";
+
+export const TABLE_OF_GRAIN: Record<Grain, RollupTable> = { minute: "rollup_minute", hour: "rollup_hour", day: "rollup_day" };
+
+/** Simple (sum) columns of every rollup, read with sum(). */
+export const SUM_COLUMNS = [
+  "events",
+  "nps_n",
+  "nps_promoters",
+  "nps_detractors",
+  "csat_n",
+  "csat_top2",
+  "csat_sum",
+  "csat_sum_sq",
+  "ces_n",
+  "ces_sum",
+  "ces_sum_sq",
+  "contacts",
+  "calls_offered",
+  "calls_abandoned",
+  "wait_n",
+  "wait_ms_sum",
+  "wait_sq_sum",
+  "complaints_opened",
+  "complaints_resolved",
+  "resolve_n",
+  "resolve_ms_sum",
+] as const;
+export type SumColumn = (typeof SUM_COLUMNS)[number];
+
+/** One merged group of sufficient statistics, as the stats query returns it. */
+export type StatsRow = Record<SumColumn, number> & {
+  /** Whole-second wait → count (JSON object keys are the seconds). */
+  wait_hist: Record<string, number>;
+  fcr_contacts: number;
+  fcr_resolved: number;
+  /** Bucket start, epoch seconds (time series only). */
+  t?: number;
+} & Partial<Record<Dimension, string>>;
+
+export type Segment = TimeRange & { table: RollupTable };
+
+export interface BuiltQuery {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * Splits [from, to) (minute-aligned) into at most five segments, each answered exactly by the
+ * coarsest rollup whose buckets tile it: whole days from rollup_day, the hours around them from
+ * rollup_hour, the minutes at the ragged ends from rollup_minute. A 7-day window thus reads about
+ * 7 + 23 + 59 bucket rows per group instead of 10,080.
+ */
+export function decomposeRange(range: TimeRange): Segment[] {
+  const { minute, hour, day } = GRAINS;
+  if (range.from % minute !== 0 || range.to % minute !== 0) throw new Error("decomposeRange needs minute-aligned bounds");
+  const out: Segment[] = [];
+  const byHour = (from: number, to: number): void => {
+    if (from >= to) return;
+    const hs = Math.ceil(from / hour) * hour;
+    const he = Math.floor(to / hour) * hour;
+    if (hs >= he) {
+      out.push({ table: "rollup_minute", from, to });
+      return;
+    }
+    if (from < hs) out.push({ table: "rollup_minute", from, to: hs });
+    out.push({ table: "rollup_hour", from: hs, to: he });
+    if (he < to) out.push({ table: "rollup_minute", from: he, to });
+  };
+  const ds = Math.ceil(range.from / day) * day;
+  const de = Math.floor(range.to / day) * day;
+  if (ds >= de) byHour(range.from, range.to);
+  else {
+    byHour(range.from, ds);
+    out.push({ table: "rollup_day", from: ds, to: de });
+    byHour(de, range.to);
+  }
+  return out;
+}
+
+const AGGREGATES = [
+  ...SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`),
+  "sumMap(wait_hist) AS wait_hist",
+  "uniqExactMerge(fcr_contacts) AS fcr_contacts",
+  "uniqExactMerge(fcr_resolved) AS fcr_resolved",
+].join(",\n  ");
+
+const RAW_STAT_COLUMNS = [...SUM_COLUMNS, "wait_hist", "fcr_contacts", "fcr_resolved"].join(", ");
+
+function filterSql(filters: Filters, params: Record<string, unknown>): string {
+  let sql = "";
+  for (const [dim, values] of Object.entries(filters) as [Dimension, string[]][]) {
+    if (values.length === 0) continue;
+    params[`f_${dim}`] = values;
+    sql += ` AND ${DIMENSIONS[dim]} IN {f_${dim}:Array(String)}`;
+  }
+  return sql;
+}
+
+function dimSelect(groupBy: readonly Dimension[]): string[] {
+  return groupBy.map((d) => (DIMENSIONS[d] === d ? d : `${DIMENSIONS[d]} AS ${d}`));
+}
+
+/**
+ * Merged statistics per group over a range: one query, a UNION ALL of the range's segments
+ * (each filtered by tenant, bucket and the filters on its own table, so the primary key prunes),
+ * aggregated once. Without groupBy it returns exactly one row (all zeros when nothing matched).
+ */
+export function buildStatsQuery(args: { tenant: string; range: TimeRange; groupBy: readonly Dimension[]; filters: Filters }): BuiltQuery & { segments: Segment[] } {
+  const params: Record<string, unknown> = { tenant: args.tenant };
+  const segments = decomposeRange(args.range);
+  const filters = filterSql(args.filters, params);
+  const dims = args.groupBy.map((d) => DIMENSIONS[d]);
+  const inner = segments.map((s, i) => {
+    params[`from_${i}`] = Math.floor(s.from / 1000);
+    params[`to_${i}`] = Math.floor(s.to / 1000);
+    return `SELECT ${[...dims, RAW_STAT_COLUMNS].join(", ")} FROM ${s.table}
+  WHERE tenant = {tenant:String} AND bucket >= toDateTime({from_${i}:UInt32}, 'UTC') AND bucket < toDateTime({to_${i}:UInt32}, 'UTC')${filters}`;
+  });
+  const outerDims = dimSelect(args.groupBy);
+  const groupBy = dims.length > 0 ? `\nGROUP BY ${dims.join(", ")}\nORDER BY ${dims.join(", ")}` : "";
+  const sql = `SELECT ${[...outerDims, AGGREGATES].join(",\n  ")}
+FROM (
+${inner.join("\n  UNION ALL\n")}
+)${groupBy}`;
+  return { sql, params, segments };
+}
+
+/** Statistics per bucket of one grain (and per group), read from that grain's own rollup. */
+export function buildSeriesQuery(args: { tenant: string; range: TimeRange; grain: Grain; groupBy: readonly Dimension[]; filters: Filters }): BuiltQuery & { table: RollupTable } {
+  const params: Record<string, unknown> = { tenant: args.tenant, from: Math.floor(args.range.from / 1000), to: Math.floor(args.range.to / 1000) };
+  const table = TABLE_OF_GRAIN[args.grain];
+  const filters = filterSql(args.filters, params);
+  const dims = args.groupBy.map((d) => DIMENSIONS[d]);
+  const sql = `SELECT ${[...dimSelect(args.groupBy), "toUInt32(toUnixTimestamp(bucket)) AS t", AGGREGATES].join(",\n  ")}
+FROM ${table}
+WHERE tenant = {tenant:String} AND bucket >= toDateTime({from:UInt32}, 'UTC') AND bucket < toDateTime({to:UInt32}, 'UTC')${filters}
+GROUP BY ${[...dims, "t"].join(", ")}
+ORDER BY ${[...dims, "t"].join(", ")}`;
+  return { sql, params, table };
+}

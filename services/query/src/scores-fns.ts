@@ -1,0 +1,142 @@
+/**
+ * Rollup statistics → scores. Every number comes from @pulse/scoring; this module only maps the
+ * rollup's column names onto the package's sufficient-statistics shapes and shapes the response.
+ */
+import {
+  cesScore,
+  complaintRate,
+  csatScore,
+  meanScore,
+  npsScore,
+  quantilesFromHistogram,
+  rate,
+  targetGap,
+  type CsatStats,
+  type Interval,
+  type MomentStats,
+  type NpsStats,
+  type RateStats,
+  type TargetGap,
+} from "@pulse/scoring";
+import type { TouchpointTargets } from "./catalogue";
+import type { StatsRow } from "./rollup.sql";
+
+export type GroupScores = {
+  nps: { value: number | null; n: number; promoters: number; passives: number; detractors: number; ci95: Interval | null };
+  /** top2Box and its Wilson ci95 in percent; mean on the 1–5 scale. */
+  csat: { top2Box: number | null; mean: number | null; n: number; ci95: Interval | null };
+  ces: { mean: number | null; n: number; ci95: Interval | null };
+  /** Share 0..1 of contacts not followed by a repeat contact about the same topic. */
+  fcr: { value: number | null; n: number; ci95: Interval | null };
+  waitSeconds: { mean: number | null; p50: number | null; p90: number | null; n: number; ci95: Interval | null };
+  /** Share 0..1 of offered calls that were abandoned. */
+  abandonment: { value: number | null; n: number; ci95: Interval | null };
+  complaints: {
+    opened: number;
+    resolved: number;
+    contacts: number;
+    per1000Contacts: number | null;
+    per1000Ci95: Interval | null;
+    /** resolve_ms_sum / resolve_n in hours (the rollups keep no Σ² of it, so no interval). */
+    meanHoursToResolve: number | null;
+  };
+  volume: { events: number; contacts: number };
+};
+
+export type TargetsReport = Partial<Record<"nps" | "csatTop2" | "ces" | "fcr", TargetGap>>;
+
+export function npsStats(r: StatsRow): NpsStats {
+  return { n: r.nps_n, promoters: r.nps_promoters, detractors: r.nps_detractors, passives: r.nps_n - r.nps_promoters - r.nps_detractors };
+}
+export function csatStats(r: StatsRow): CsatStats {
+  return { n: r.csat_n, top2: r.csat_top2, sum: r.csat_sum, sumSq: r.csat_sum_sq };
+}
+export function cesStats(r: StatsRow): MomentStats {
+  return { n: r.ces_n, sum: r.ces_sum, sumSq: r.ces_sum_sq };
+}
+/** Wait moments in seconds: Σ comes from the exact millisecond sum, Σ² from its own column. */
+export function waitStats(r: StatsRow): MomentStats {
+  return { n: r.wait_n, sum: r.wait_ms_sum / 1000, sumSq: r.wait_sq_sum };
+}
+export function fcrStats(r: StatsRow): RateStats {
+  return { successes: r.fcr_resolved, n: r.fcr_contacts };
+}
+export function abandonmentStats(r: StatsRow): RateStats {
+  return { successes: r.calls_abandoned, n: r.calls_offered };
+}
+export function waitHistogram(r: StatsRow): [number, number][] {
+  return Object.entries(r.wait_hist ?? {}).map(([k, v]) => [Number(k), Number(v)]);
+}
+
+export function scoreGroup(r: StatsRow): GroupScores {
+  const nps = npsScore(npsStats(r));
+  const csat = csatScore(csatStats(r));
+  const ces = cesScore(cesStats(r));
+  const fcr = rate(fcrStats(r));
+  const abandonment = rate(abandonmentStats(r));
+  const wait = meanScore(waitStats(r));
+  const [p50 = null, p90 = null] = quantilesFromHistogram(waitHistogram(r), [0.5, 0.9]);
+  const complaints = complaintRate({ complaints: r.complaints_opened, contacts: r.contacts });
+  return {
+    nps: { value: nps.value, n: nps.n, promoters: nps.promoters, passives: nps.passives, detractors: nps.detractors, ci95: nps.ci95 },
+    csat: { top2Box: csat.top2Box, mean: csat.mean, n: csat.n, ci95: csat.ci95 },
+    ces: { mean: ces.mean, n: ces.n, ci95: ces.ci95 },
+    fcr: { value: fcr.value, n: fcr.n, ci95: fcr.ci95 },
+    waitSeconds: { mean: wait.mean, p50, p90, n: wait.n, ci95: wait.ci95 },
+    abandonment: { value: abandonment.value, n: abandonment.n, ci95: abandonment.ci95 },
+    complaints: {
+      opened: r.complaints_opened,
+      resolved: r.complaints_resolved,
+      contacts: r.contacts,
+      per1000Contacts: complaints.value,
+      per1000Ci95: complaints.ci95,
+      meanHoursToResolve: r.resolve_n > 0 ? r.resolve_ms_sum / r.resolve_n / 3_600_000 : null,
+    },
+    volume: { events: r.events, contacts: r.contacts },
+  };
+}
+
+/**
+ * Gap to each target the catalogue sets, with the significance of a miss (the score's own 95%
+ * interval lies wholly below the target: see @pulse/scoring targetGap). Units: NPS points, CSAT
+ * top-2 in percent, CES on its 1–7 scale, FCR as a share 0..1.
+ */
+export function targetReport(s: GroupScores, targets: TouchpointTargets | undefined): TargetsReport | null {
+  if (!targets) return null;
+  const out: TargetsReport = {};
+  if (targets.nps !== undefined) out.nps = targetGap({ value: s.nps.value, ci95: s.nps.ci95 }, targets.nps);
+  if (targets.csatTop2 !== undefined) out.csatTop2 = targetGap({ value: s.csat.top2Box, ci95: s.csat.ci95 }, targets.csatTop2);
+  if (targets.ces !== undefined) out.ces = targetGap({ value: s.ces.mean, ci95: s.ces.ci95 }, targets.ces);
+  if (targets.fcr !== undefined) out.fcr = targetGap({ value: s.fcr.value, ci95: s.fcr.ci95 }, targets.fcr);
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+/** An all-zero row: the statistics of a group that had no data in a period. */
+export function emptyStats(): StatsRow {
+  return {
+    events: 0,
+    nps_n: 0,
+    nps_promoters: 0,
+    nps_detractors: 0,
+    csat_n: 0,
+    csat_top2: 0,
+    csat_sum: 0,
+    csat_sum_sq: 0,
+    ces_n: 0,
+    ces_sum: 0,
+    ces_sum_sq: 0,
+    contacts: 0,
+    calls_offered: 0,
+    calls_abandoned: 0,
+    wait_n: 0,
+    wait_ms_sum: 0,
+    wait_sq_sum: 0,
+    complaints_opened: 0,
+    complaints_resolved: 0,
+    resolve_n: 0,
+    resolve_ms_sum: 0,
+    wait_hist: {},
+    fcr_contacts: 0,
+    fcr_resolved: 0,
+  };
+}
