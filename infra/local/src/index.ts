@@ -26,7 +26,7 @@ export {
   type TopicAction,
   type ExistingTopic,
 } from "./topics-plan";
-export { startStack, stopLeftovers, stackEnv, type Stack, type StartStackOptions } from "./stack";
+export { startStack, stopLeftovers, stackEnv, type Stack, type StackEnv, type StartStackOptions } from "./stack";
 export {
   stackLayout,
   PROFILE_PORTS,

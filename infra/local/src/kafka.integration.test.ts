@@ -5,7 +5,7 @@ import { ensureTopics } from "./topics";
 import type { TopicsFile } from "./topics-plan";
 import { defaultPartitioner, testKafka, uniqueName } from "./test-clients";
 
-const brokers = inject("stack").KAFKA_BROKERS!.split(",");
+const brokers = inject("stack").KAFKA_BROKERS.split(",");
 const topicsFile = fileURLToPath(new URL("../../kafka/topics.json", import.meta.url));
 const kafka = testKafka(brokers, "local-stack-kafka-test");
 const admin = kafka.admin();

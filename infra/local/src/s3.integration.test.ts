@@ -10,12 +10,12 @@ import { uniqueName } from "./test-clients";
 const env = inject("stack");
 // Built from the env exactly as a service would, so the env itself is under test.
 const s3 = new S3Client({
-  endpoint: env.S3_ENDPOINT!,
-  region: env.S3_REGION!,
+  endpoint: env.S3_ENDPOINT,
+  region: env.S3_REGION,
   forcePathStyle: env.S3_FORCE_PATH_STYLE === "true",
-  credentials: { accessKeyId: env.S3_ACCESS_KEY_ID!, secretAccessKey: env.S3_SECRET_ACCESS_KEY! },
+  credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
 });
-const Bucket = env.S3_BUCKET!;
+const Bucket = env.S3_BUCKET;
 
 afterAll(() => s3.destroy());
 

@@ -31,7 +31,7 @@ export interface StartStackOptions extends Partial<StackPorts> {
 export interface Stack {
   readonly layout: StackLayout;
   /** What services read: KAFKA_BROKERS, S3_*, REDIS_URL. */
-  readonly env: Record<string, string>;
+  readonly env: StackEnv;
   readonly kafka: KafkaHandle;
   readonly s3: S3Handle;
   readonly redis: RedisHandle;
@@ -39,11 +39,23 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** What services (and integration tests, through `inject("stack")`) read from a running stack. */
+export interface StackEnv {
+  KAFKA_BROKERS: string;
+  S3_ENDPOINT: string;
+  S3_BUCKET: string;
+  S3_REGION: string;
+  S3_ACCESS_KEY_ID: string;
+  S3_SECRET_ACCESS_KEY: string;
+  S3_FORCE_PATH_STYLE: string;
+  REDIS_URL: string;
+}
+
 export function stackEnv(
   layout: StackLayout,
   kafka: { brokers: string[] },
   s3: { endpoint: string },
-): Record<string, string> {
+): StackEnv {
   return {
     KAFKA_BROKERS: kafka.brokers.join(","),
     S3_ENDPOINT: s3.endpoint,

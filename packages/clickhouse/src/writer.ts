@@ -28,7 +28,7 @@ export function createWriter(ch: ClickHouse): Writer {
         await ch.client.insert({
           table,
           columns: [...columns] as [string, ...string[]],
-          values: rows as unknown[][],
+          values: rows,
           format: "JSONCompactEachRow",
           clickhouse_settings: {
             // Always sent, "" when absent: embedded chDB applies settings with SET on a shared
@@ -64,7 +64,7 @@ const PERMANENT = new Set([
 ]);
 
 export function classifyClickHouseError(e: unknown, what: string): PulseError {
-  const type = typeof e === "object" && e !== null && "type" in e ? String((e as { type: unknown }).type) : "";
+  const type = typeof e === "object" && e !== null && "type" in e ? String((e).type) : "";
   const message = e instanceof Error ? e.message : String(e);
   const retry = !PERMANENT.has(type);
   return new PulseError(retry ? "clickhouse_unavailable" : "clickhouse_rejected", `${what} failed: ${type ? `${type}: ` : ""}${message}`, {

@@ -57,3 +57,14 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
     await admin.disconnect();
   }
 }
+
+/** The cluster's id: it changes when a broker's storage is formatted anew. */
+export async function clusterId(kafka: Kafka): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.describeCluster()).clusterId;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -34,10 +34,11 @@ describe("Kafka adapter against a real broker", () => {
     const consumer = createBatchConsumer(kafka, {
       groupId,
       topics: [topic],
-      eachBatch: async ({ batch, resolveOffset }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         for (const m of batch.messages) {
           received.push({ key: m.key?.toString() ?? "", i: (JSON.parse(m.value?.toString() ?? "{}") as { i: number }).i, partition: batch.partition });
-          resolveOffset(m.offset);
+          payload.resolveOffset(m.offset);
         }
         // autoCommit is off: offsets move only when the caller says its work is durable.
         await consumer.raw.commitOffsets([{ topic, partition: batch.partition, offset: String(BigInt(batch.lastOffset()) + 1n) }]);

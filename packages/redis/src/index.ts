@@ -2,6 +2,7 @@ export { createRedis, redisReady, type Redis, type RedisConfig } from "./client"
 export {
   createQueueFactory,
   QUEUE_NAMES,
+  queueConnectionOptions,
   Queue,
   QueueEvents,
   Worker,

@@ -1,5 +1,6 @@
 import { Queue, QueueEvents, Worker, type Job, type JobsOptions, type Processor, type WorkerOptions } from "bullmq";
-import { createRedis, type RedisConfig } from "./client";
+import type { RedisOptions } from "ioredis";
+import type { RedisConfig } from "./client";
 
 export type { Job, JobsOptions, Processor } from "bullmq";
 export { Queue, QueueEvents, Worker } from "bullmq";
@@ -19,10 +20,14 @@ export interface QueueFactoryConfig {
   prefix?: string;
 }
 
-/** Creates queues and workers on dedicated connections, as BullMQ requires for blocking reads. */
+/**
+ * Creates queues and workers. They get connection OPTIONS, not client instances: BullMQ then opens
+ * its own connections (dedicated ones for blocking reads) and closes them on `close()`, so a
+ * command that used a queue can exit.
+ */
 export function createQueueFactory(config: QueueFactoryConfig) {
   const prefix = config.prefix ?? "pulse-bull";
-  const connection = () => createRedis({ ...config.redis, forQueues: true });
+  const connection = () => queueConnectionOptions(config.redis.url);
   return {
     queue<T = unknown, R = unknown>(name: string): Queue<T, R> {
       return new Queue<T, R>(name, { connection: connection(), prefix });
@@ -39,3 +44,19 @@ export function createQueueFactory(config: QueueFactoryConfig) {
 export type QueueFactory = ReturnType<typeof createQueueFactory>;
 export type AddOptions = JobsOptions;
 export type AnyJob = Job;
+
+/** ioredis options from a redis:// or rediss:// URL, as BullMQ wants them (blocking reads wait forever). */
+export function queueConnectionOptions(url: string): RedisOptions {
+  const u = new URL(url);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 6379,
+    db: Number.isInteger(db) ? db : 0,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === "rediss:" ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+  };
+}

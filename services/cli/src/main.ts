@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --import tsx
 /**
  * pulse <command>: the operator's entry point. Commands only parse arguments and call into the
  * packages; see `pulse help`.

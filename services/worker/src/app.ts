@@ -1,6 +1,6 @@
 import type { ClickHouse } from "@pulse/clickhouse";
 import { createReader, createWriter } from "@pulse/clickhouse";
-import { consumerLag, createBatchConsumer, createProducer, type Kafka, type Topics } from "@pulse/kafka";
+import { clusterId, consumerLag, createBatchConsumer, createProducer, type Kafka, type Topics } from "@pulse/kafka";
 import type { Logger, Registry } from "@pulse/kit";
 import type { Redis } from "@pulse/redis";
 import type { ObjectStore } from "@pulse/storage";
@@ -56,7 +56,7 @@ export function createWorker(deps: WorkerDeps) {
       fcr,
       archiver,
       sendDeadLetters: (messages) => dlqProducer.send(deps.topics.deadLetters, messages),
-      intents: createRedisIntentStore(deps.redis, deps.groupId),
+      intents: createRedisIntentStore(deps.redis, deps.groupId, () => clusterId(deps.kafka)),
       maxChunk: deps.maxChunk,
       logger: deps.logger,
       metrics,

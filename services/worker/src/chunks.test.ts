@@ -48,4 +48,13 @@ describe("splitChunks", () => {
   it("builds a stable token", () => {
     expect(chunkToken("g", "t", 3, { start: 10n, end: 20n })).toBe("g:t:3:10-20");
   });
+
+  it("ignores recorded ranges that reach past the log end (a recreated topic)", () => {
+    const r = splitChunks(msgs(0, 9), 5, [{ start: 0n, end: 19_999n }], 10n);
+    expect(r.stopAt).toBeNull();
+    expect(ranges(r)).toEqual([
+      [0, 4, false],
+      [5, 9, false],
+    ]);
+  });
 });

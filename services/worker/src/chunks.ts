@@ -31,8 +31,11 @@ export interface SplitResult<M> {
   stopAt: bigint | null;
 }
 
-export function splitChunks<M extends { offset: string }>(messages: M[], maxChunk: number, known: Range[]): SplitResult<M> {
-  const byStart = new Map(known.map((r) => [r.start, r]));
+export function splitChunks<M extends { offset: string }>(messages: M[], maxChunk: number, known: Range[], highWatermark?: bigint): SplitResult<M> {
+  // A recorded range reaching past the log's end cannot come from this log (the topic was
+  // recreated, or its storage wiped): it is stale and ignored.
+  const usable = highWatermark === undefined ? known : known.filter((r) => r.end < highWatermark);
+  const byStart = new Map(usable.map((r) => [r.start, r]));
   const chunks: Chunk<M>[] = [];
   let i = 0;
   while (i < messages.length) {

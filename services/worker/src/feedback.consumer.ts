@@ -22,7 +22,7 @@ export function createEachBatch(deps: ConsumerLoopDeps) {
   return async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
     const known = await deps.intents.recent(batch.topic, batch.partition);
-    const { chunks, stopAt } = splitChunks(batch.messages as InMessage[], deps.maxChunk, known);
+    const { chunks, stopAt } = splitChunks(batch.messages as InMessage[], deps.maxChunk, known, BigInt(batch.highWatermark));
     for (const chunk of chunks) {
       if (!isRunning() || isStale()) return;
       const started = process.hrtime.bigint();
@@ -43,7 +43,7 @@ export function createEachBatch(deps: ConsumerLoopDeps) {
       deps.logger.debug({ partition: batch.partition, start: String(chunk.start), end: String(chunk.end), ...out, producedAt: undefined, ms: Math.round(seconds * 1000) }, "chunk done");
       await heartbeat();
     }
-    if (stopAt !== null) deps.logger.info({ partition: batch.partition, stopAt: String(stopAt) }, "waiting for a whole recorded chunk");
+    if (stopAt !== null) deps.logger.warn({ partition: batch.partition, stopAt: String(stopAt) }, "waiting for the rest of a recorded chunk before going on");
   };
 }
 

@@ -9,22 +9,31 @@ export interface IntentStore {
 
 const KEEP = 64;
 
-export function createRedisIntentStore(redis: Redis, group: string): IntentStore {
-  const key = (topic: string, partition: number) => `intents:${group}:${topic}:${partition}`;
+/**
+ * Keys carry the Kafka cluster id, so ranges recorded against a broker whose storage was since
+ * wiped (a fresh local stack, a rebuilt cluster) are never applied to the new log.
+ */
+export function createRedisIntentStore(redis: Redis, group: string, cluster: () => Promise<string>): IntentStore {
+  let id: Promise<string> | null = null;
+  const clusterOnce = () => {
+    id ??= cluster().catch((e: unknown) => {
+      id = null;
+      throw e;
+    });
+    return id;
+  };
+  const key = async (topic: string, partition: number) => `intents:${await clusterOnce()}:${group}:${topic}:${partition}`;
   return {
     async recent(topic, partition) {
-      const items = await redis.lrange(key(topic, partition), 0, KEEP - 1);
+      const items = await redis.lrange(await key(topic, partition), 0, KEEP - 1);
       return items.map((s) => {
         const [a, b] = s.split("-");
         return { start: BigInt(a ?? "0"), end: BigInt(b ?? "0") };
       });
     },
     async record(topic, partition, range) {
-      await redis
-        .multi()
-        .lpush(key(topic, partition), `${range.start}-${range.end}`)
-        .ltrim(key(topic, partition), 0, KEEP - 1)
-        .exec();
+      const k = await key(topic, partition);
+      await redis.multi().lpush(k, `${range.start}-${range.end}`).ltrim(k, 0, KEEP - 1).exec();
     },
   };
 }

@@ -89,8 +89,8 @@ export function eventText(e: FeedbackEvent): string {
 export function toEventRow(d: Decoded, x: Enriched, pos: Position): unknown[] {
   const e = d.event;
   const b = e.body as Record<string, unknown>;
-  const num = (k: string): number | null => (typeof b[k] === "number" ? (b[k] as number) : null);
-  const str = (k: string): string => (typeof b[k] === "string" ? (b[k] as string) : "");
+  const num = (k: string): number | null => (typeof b[k] === "number" ? (b[k]) : null);
+  const str = (k: string): string => (typeof b[k] === "string" ? (b[k]) : "");
   const attributes: Record<string, string> = {};
   for (const [k, v] of Object.entries(e.attributes ?? {})) attributes[k] = v === null ? "" : String(v);
   const row: Record<(typeof EVENT_COLUMNS)[number], unknown> = {

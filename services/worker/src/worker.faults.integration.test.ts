@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createReader, migrate, openClickHouse } from "@pulse/clickhouse";
-import { consumerLag, type Kafka, type Topics } from "@pulse/kafka";
+import { consumerLag } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { startPrivateKafka } from "@pulse/local-stack";
 import { createRedis } from "@pulse/redis";
@@ -138,8 +138,8 @@ describe("worker under faults", () => {
       const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `it:${tenant}:` });
       const make = () =>
         createWorker({
-          kafka: kafka as Kafka,
-          topics: topics as Topics,
+          kafka: kafka,
+          topics: topics,
           groupId: `g-${tenant}`,
           ch,
           redis,

@@ -109,7 +109,7 @@ function expectedByGroup(events: FeedbackEvent[], bucketOf: (iso: string) => str
 }
 
 async function rollup(table: string): Promise<Map<string, Group>> {
-  const rows = await createReader(ch).query<Record<string, string | number | Record<string, number>>>(
+  const rows = await createReader(ch).query<{ touchpoint: string; channel: string; segment: string; bucket: string; hist: Record<string, number> } & Record<string, unknown>>(
     `SELECT touchpoint, channel, segment, toString(bucket) AS bucket,
        sum(events) AS events, sum(nps_n) AS nps_n, sum(nps_promoters) AS prom, sum(nps_detractors) AS detr,
        sum(csat_n) AS csat_n, sum(csat_top2) AS top2, sum(csat_sum) AS csat_sum, sum(csat_sum_sq) AS csat_sq,
@@ -122,8 +122,8 @@ async function rollup(table: string): Promise<Map<string, Group>> {
   const out = new Map<string, Group>();
   for (const r of rows) {
     const { touchpoint, channel, segment, bucket, hist, ...sums } = r;
-    const s = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Number(v)])) as Sums;
-    out.set(`${String(touchpoint)}|${String(channel)}|${String(segment)}|${String(bucket)}`, { sums: s, hist: new Map(Object.entries(hist as Record<string, number>).map(([k, v]) => [Number(k), Number(v)])) });
+    const s: Sums = Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Number(v)]));
+    out.set(`${touchpoint}|${channel}|${segment}|${bucket}`, { sums: s, hist: new Map(Object.entries(hist).map(([k, v]) => [Number(k), Number(v)])) });
   }
   return out;
 }

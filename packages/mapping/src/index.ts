@@ -1,0 +1,11 @@
+export type { Mapping, FileFormat, EventSpec, Expr, Condition, Transform, ForEach, DateTimeSpec } from "./spec";
+export { MappingSchema, TRANSFORM_NAMES } from "./spec";
+export { parseMapping, parseMappingText, describeMappingIssues, formatMappingPath, referencedColumns, type MappingIssue } from "./load-mapping";
+export { SHIPPED_MAPPING_NAMES, shippedMapping, resolveMapping } from "./shipped";
+export { createCsvParser, DEFAULT_MAX_RECORD_CHARS, DEFAULT_MAX_RAW_CHARS, type CsvParser, type CsvParserOptions, type CsvRecord } from "./csv-parser";
+export { readRows, type ByteSource, type ReadItem, type ReadOptions, type Row } from "./row-reader";
+export { mapRow, processRow, checkHeader, MappingColumnsError, type RowOutcome, type MapOptions } from "./mapper";
+export { importRows, summarizeImport, emptyCounts, countRow, type RowResult, type ImportCounts, type ImportRowsOptions } from "./pipeline";
+export { parseDateTime } from "./dates";
+export { slugify, hash } from "./transforms";
+export type { Value, RowIssue } from "./values";

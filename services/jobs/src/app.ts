@@ -1,0 +1,60 @@
+/**
+ * The jobs runner: BullMQ workers for the queues implemented here (today: import) plus a small
+ * HTTP server with /healthz, /readyz and /metrics. `main.ts` only parses config and calls this.
+ */
+import type { FastifyInstance } from "fastify";
+import { createHttpServer } from "@pulse/http";
+import { createMetricsRegistry, type Logger, type Registry } from "@pulse/kit";
+import { createQueueFactory, QUEUE_NAMES } from "@pulse/redis";
+import type { JobsConfig } from "./config";
+import type { ImportJobData, ImportResult } from "./import/import.job";
+import { createImportMetrics } from "./import/import.metrics";
+import { createImportProcessor } from "./import/import.processor";
+import { importDepsFromConfig } from "./import/import.runner";
+
+export interface JobsApp {
+  readonly http: FastifyInstance;
+  readonly metrics: Registry;
+  /** Starts the workers and the HTTP server; resolves with the bound address. */
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function createJobsApp(config: JobsConfig, logger: Logger): Promise<JobsApp> {
+  const metrics = createMetricsRegistry("jobs");
+  const { deps, producer } = importDepsFromConfig(config, { logger: logger.child({ queue: QUEUE_NAMES.import }), metrics: createImportMetrics(metrics) });
+  const queues = createQueueFactory({ redis: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
+  let worker: ReturnType<typeof queues.worker<ImportJobData, ImportResult>> | null = null;
+  const http = await createHttpServer({
+    name: "pulse-jobs",
+    logger,
+    metrics,
+    ready: () => {
+      const running = worker?.isRunning() ?? false;
+      return Promise.resolve({ ok: running, detail: { workers: { [QUEUE_NAMES.import]: running ? "running" : "stopped" } } });
+    },
+  });
+  return {
+    http,
+    metrics,
+    async start() {
+      worker = queues.worker<ImportJobData, ImportResult>(QUEUE_NAMES.import, createImportProcessor(deps), {
+        concurrency: config.IMPORT_CONCURRENCY,
+        // Long imports: the lock is renewed while the processor runs; a crashed runner's job is
+        // picked up again after it expires (safe: ids are deterministic).
+        lockDuration: 60_000,
+      });
+      worker.on("error", (err) => logger.error({ err }, "import worker error"));
+      await worker.waitUntilReady();
+      const address = await http.listen({ host: config.JOBS_HOST, port: config.JOBS_PORT });
+      logger.info({ address, queues: [QUEUE_NAMES.import], concurrency: config.IMPORT_CONCURRENCY }, "jobs runner started");
+      return address;
+    },
+    async stop() {
+      // Let a running import finish its current batch, then close; BullMQ hands unfinished jobs on.
+      await worker?.close();
+      await http.close();
+      await producer.disconnect();
+    },
+  };
+}
