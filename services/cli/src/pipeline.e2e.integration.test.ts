@@ -205,10 +205,10 @@ describe("pipeline end to end", () => {
     const body = events.map((e) => JSON.stringify(e)).join("\n");
     const r = await collector.inject({ method: "POST", url: "/v1/events", headers: { authorization: `Bearer ${KEY}`, "content-type": "application/x-ndjson" }, payload: body });
     expect(r.statusCode).toBe(200);
-    const results = (r.json() as { results: { status: string }[] }).results;
+    const results = r.json<{ results: { status: string }[] }>().results;
     expect(results.filter((x) => x.status === "accepted")).toHaveLength(events.length);
     const retry = await collector.inject({ method: "POST", url: "/v1/events", headers: { authorization: `Bearer ${KEY}` }, payload: events.slice(0, 10) });
-    expect((retry.json() as { results: { status: string }[] }).results.every((x) => x.status === "duplicate")).toBe(true);
+    expect(retry.json<{ results: { status: string }[] }>().results.every((x) => x.status === "duplicate")).toBe(true);
 
     const reader = createReader(ch);
     const deadline = Date.now() + 60_000;
@@ -234,7 +234,7 @@ describe("pipeline end to end", () => {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     expect(r.statusCode, r.body).toBe(200);
-    const groups = (r.json() as { groups: ({ key: { touchpoint: string } } & Record<string, unknown>)[] }).groups;
+    const groups = r.json<{ groups: ({ key: { touchpoint: string } } & Record<string, unknown>)[] }>().groups;
     expect(groups.map((g) => g.key.touchpoint).sort()).toEqual(["chat", "phone"]);
     for (const g of groups) {
       const tp = g.key.touchpoint;
