@@ -14,4 +14,12 @@ echo "== typecheck and lint"
 pnpm turbo run typecheck lint --output-logs=errors-only
 
 echo "== tests (unit, then integration against real servers)"
-pnpm exec vitest run "$@"
+mkdir -p test-artifacts
+status=0
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@" || status=$?
+# One plain closing line, whatever the reporter printed above.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("test-artifacts/vitest.json", "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests + r.numTodoTests ? `, ${r.numPendingTests + r.numTodoTests} skipped` : ""));
+' || true
+exit $status
