@@ -61,3 +61,16 @@ export async function openClickHouse(config: ClickHouseConfig): Promise<ClickHou
 export function assertIdentifier(name: string): void {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a plain ClickHouse identifier: ${name}`);
 }
+
+/** The environment fields of @pulse/config's `clickhouseEnv`, as every service parses them. */
+export interface ClickHouseEnv {
+  CLICKHOUSE_URL?: string | undefined;
+  CLICKHOUSE_PATH: string;
+  CLICKHOUSE_DATABASE: string;
+  CLICKHOUSE_USER?: string | undefined;
+  CLICKHOUSE_PASSWORD?: string | undefined;
+}
+
+export function clickhouseConfigFromEnv(c: ClickHouseEnv): ClickHouseConfig {
+  return { url: c.CLICKHOUSE_URL, path: c.CLICKHOUSE_PATH, database: c.CLICKHOUSE_DATABASE, username: c.CLICKHOUSE_USER, password: c.CLICKHOUSE_PASSWORD };
+}

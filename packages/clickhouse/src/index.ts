@@ -1,4 +1,4 @@
-export { openClickHouse, type ClickHouse, type ClickHouseConfig } from "./client";
+export { clickhouseConfigFromEnv, openClickHouse, type ClickHouse, type ClickHouseConfig, type ClickHouseEnv } from "./client";
 export { createWriter, classifyClickHouseError, type Writer, type InsertOptions } from "./writer";
 export { createReader, type Reader } from "./reader";
 export { migrate, loadMigrations, splitStatements, type Migration, type MigrateResult } from "./migrate";

@@ -1,6 +1,6 @@
 /** Entry point: parse config, open the adapters, start the app. No logic lives here. */
 import { readFileSync } from "node:fs";
-import { createReader, migrate, openClickHouse } from "@pulse/clickhouse";
+import { clickhouseConfigFromEnv, createReader, migrate, openClickHouse } from "@pulse/clickhouse";
 import { createLogger, createMetricsRegistry } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
 import { createQueryApp } from "./app";
@@ -9,13 +9,7 @@ import { loadQueryConfig } from "./config";
 
 const config = loadQueryConfig(process.env);
 const logger = createLogger("query", config.LOG_LEVEL);
-const ch = await openClickHouse({
-  url: config.CLICKHOUSE_URL,
-  path: config.CLICKHOUSE_PATH,
-  database: config.CLICKHOUSE_DATABASE,
-  username: config.CLICKHOUSE_USER,
-  password: config.CLICKHOUSE_PASSWORD,
-});
+const ch = await openClickHouse(clickhouseConfigFromEnv(config));
 if (config.QUERY_MIGRATIONS_DIR) await migrate(ch, config.QUERY_MIGRATIONS_DIR);
 const redis = config.QUERY_CACHE ? createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
 redis?.on("error", (e: Error) => logger.warn({ err: e.message }, "redis error (cache degrades to uncached)"));

@@ -1,4 +1,4 @@
-import { migrate, openClickHouse } from "@pulse/clickhouse";
+import { clickhouseConfigFromEnv, migrate, openClickHouse } from "@pulse/clickhouse";
 import { createKafka, topicNames } from "@pulse/kafka";
 import { createHttpServer } from "@pulse/http";
 import type { Logger, Registry } from "@pulse/kit";
@@ -28,13 +28,7 @@ export function storeFromConfig(c: WorkerConfig): ObjectStore {
  */
 export async function startWorkerProcess(config: WorkerConfig, deps: { logger: Logger; registry: Registry; http?: boolean }) {
   const { logger, registry } = deps;
-  const ch = await openClickHouse({
-    url: config.CLICKHOUSE_URL,
-    path: config.CLICKHOUSE_PATH,
-    database: config.CLICKHOUSE_DATABASE,
-    username: config.CLICKHOUSE_USER,
-    password: config.CLICKHOUSE_PASSWORD,
-  });
+  const ch = await openClickHouse(clickhouseConfigFromEnv(config));
   await migrate(ch, config.MIGRATIONS_DIR);
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
   redis.on("error", (e) => logger.debug({ err: e }, "redis error"));

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { migrate, openClickHouse } from "@pulse/clickhouse";
+import { clickhouseConfigFromEnv, migrate, openClickHouse } from "@pulse/clickhouse";
 import { clickhouseEnv, commonEnv, kafkaEnv, loadConfig, redisEnv } from "@pulse/config";
 import { createKafka, topicNames } from "@pulse/kafka";
 import { createProgressBar, createLogger, type Logger } from "@pulse/kit";
@@ -30,7 +30,7 @@ function logger(ctx: CommandContext): Logger {
 /** pulse migrate: applies infra/clickhouse to the configured ClickHouse (embedded or server). */
 export async function migrateCommand(ctx: CommandContext): Promise<number> {
   const c = opsConfig(ctx);
-  const ch = await openClickHouse({ url: c.CLICKHOUSE_URL, path: c.CLICKHOUSE_PATH, database: c.CLICKHOUSE_DATABASE, username: c.CLICKHOUSE_USER, password: c.CLICKHOUSE_PASSWORD });
+  const ch = await openClickHouse(clickhouseConfigFromEnv(c));
   try {
     const r = await migrate(ch, c.MIGRATIONS_DIR ?? resolve(ctx.root, "infra/clickhouse"));
     ctx.stdout.write(`migrate (${ch.mode}, database ${ch.database}): applied ${r.applied.length} [${r.applied.join(", ")}], already applied ${r.alreadyApplied.length}\n`);
