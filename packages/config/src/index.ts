@@ -1,2 +1,2 @@
-export { loadConfig, type Env } from "./load";
+export { configOrExit, loadConfig, type Env } from "./load";
 export * from "./schemas";

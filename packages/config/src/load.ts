@@ -26,3 +26,19 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env): z.infer<S>
 function failConfig(lines: string[]): never {
   throw new ConfigError(`invalid configuration: ${lines.join("; ")}`);
 }
+
+/**
+ * For entry points only: runs the config loader and, on a configuration error, prints its one
+ * line (naming the variables) and exits with status 2 instead of a stack trace.
+ */
+export function configOrExit<T>(service: string, load: () => T): T {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`pulse ${service}: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

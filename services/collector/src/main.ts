@@ -1,4 +1,5 @@
 // Entry point: read the config once, build the adapters, start the app. No logic lives here.
+import { configOrExit } from "@pulse/config";
 import { createKafka, createProducer, kafkaReachable, topicNames } from "@pulse/kafka";
 import { createLogger, createMetricsRegistry } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
@@ -6,7 +7,7 @@ import { createCollectorApp } from "./app";
 import { loadCollectorConfig } from "./config";
 import { createRedisDedupStore } from "./dedup-store";
 
-const config = loadCollectorConfig(process.env);
+const config = configOrExit("collector", () => loadCollectorConfig(process.env));
 const logger = createLogger("collector", config.LOG_LEVEL);
 const metrics = createMetricsRegistry("collector");
 const topics = topicNames(config.KAFKA_TOPIC_PREFIX);

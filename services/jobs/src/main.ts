@@ -1,8 +1,9 @@
 import { createLogger } from "@pulse/kit";
 import { createJobsApp } from "./app";
+import { configOrExit } from "@pulse/config";
 import { loadJobsConfig } from "./config";
 
-const config = loadJobsConfig(process.env);
+const config = configOrExit("jobs", () => loadJobsConfig(process.env));
 const logger = createLogger("jobs", config.LOG_LEVEL);
 const app = await createJobsApp(config, logger);
 await app.start();

@@ -1,5 +1,6 @@
 /** Entry point: parse config, open the adapters, start the app. No logic lives here. */
 import { readFileSync } from "node:fs";
+import { configOrExit } from "@pulse/config";
 import { clickhouseConfigFromEnv, createReader, migrate, openClickHouse } from "@pulse/clickhouse";
 import { createLogger, createMetricsRegistry } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
@@ -7,7 +8,7 @@ import { createQueryApp } from "./app";
 import { noTargets, parseCatalogue } from "./catalogue";
 import { loadQueryConfig } from "./config";
 
-const config = loadQueryConfig(process.env);
+const config = configOrExit("query", () => loadQueryConfig(process.env));
 const logger = createLogger("query", config.LOG_LEVEL);
 const ch = await openClickHouse(clickhouseConfigFromEnv(config));
 if (config.QUERY_MIGRATIONS_DIR) await migrate(ch, config.QUERY_MIGRATIONS_DIR);

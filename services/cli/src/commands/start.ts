@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createReader } from "@pulse/clickhouse";
-import { loadConfig } from "@pulse/config";
+import { configOrExit, loadConfig } from "@pulse/config";
 import { createKafka, createProducer, kafkaReachable, topicNames } from "@pulse/kafka";
 import { createLogger, createMetricsRegistry } from "@pulse/kit";
 import { startStack, stderrProgress } from "@pulse/local-stack";
@@ -26,10 +26,8 @@ const DEMO_TOKEN = "pulse-demo-read-token-change-me";
  */
 export async function startCommand(ctx: CommandContext, args: Args): Promise<number> {
   const started = Date.now();
-  const stack = await startStack({ root: ctx.root, profile: "dev", progress: stderrProgress });
-  const env: NodeJS.ProcessEnv = {
+  const base: NodeJS.ProcessEnv = {
     ...ctx.env,
-    ...stack.env,
     // Standalone keeps its archive in a folder; the S3 server is there for imports (s3://pulse/...).
     S3_BUCKET: "",
     CLICKHOUSE_PATH: ctx.env.CLICKHOUSE_PATH ?? resolve(ctx.root, "data/clickhouse"),
@@ -39,6 +37,17 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
     PULSE_API_KEYS: ctx.env.PULSE_API_KEYS ?? (ctx.env.PULSE_API_KEYS_FILE ? undefined : `${hashApiKey(DEMO_KEY)}:demo:demo-feed`),
     QUERY_TOKENS: ctx.env.QUERY_TOKENS ?? (ctx.env.QUERY_TOKENS_FILE ? undefined : `${DEMO_TOKEN}=demo`),
   };
+  // A wrong setting stops start-up here, with one line naming the variable, before anything runs.
+  configOrExit("start", () => {
+    loadConfig(WorkerEnv, base);
+    loadCollectorConfig(base);
+    loadQueryConfig(base);
+    loadJobsConfig(base);
+  });
+  const stack = await startStack({ root: ctx.root, profile: "dev", progress: stderrProgress });
+  // The local stack's addresses, unless the environment names other servers.
+  const chosen = Object.fromEntries(["KAFKA_BROKERS", "REDIS_URL"].filter((k) => ctx.env[k]).map((k) => [k, ctx.env[k]]));
+  const env: NodeJS.ProcessEnv = { ...base, ...stack.env, ...chosen, S3_BUCKET: "" };
   const logLevel = env.LOG_LEVEL ?? "warn";
   const logger = createLogger("pulse", logLevel);
   const stops: (() => Promise<void>)[] = [async () => stack.stop()];
@@ -128,9 +137,9 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
       `  collector        http://localhost:${collectorPort}/v1/events   (docs: /docs)   demo API key: ${ctx.env.PULSE_API_KEYS ? "(yours)" : DEMO_KEY}`,
       `  worker metrics   http://localhost:${workerConfig.WORKER_METRICS_PORT}/metrics`,
       `  jobs metrics     http://localhost:${env.JOBS_PORT ?? 8083}/metrics`,
-      `  kafka            ${stack.env.KAFKA_BROKERS}`,
+      `  kafka            ${env.KAFKA_BROKERS ?? ""}`,
       `  s3 server        ${stack.env.S3_ENDPOINT} (bucket ${stack.env.S3_BUCKET})`,
-      `  redis            ${stack.env.REDIS_URL}`,
+      `  redis            ${env.REDIS_URL ?? ""}`,
       `  clickhouse       embedded (chDB) in ${workerConfig.CLICKHOUSE_PATH}`,
       `  archive          ${workerConfig.ARCHIVE_DIR}`,
       demo ? `  demo feed        ${demo.stats().datasets.length ? `real data (${demo.stats().datasets.join(", ")}) + ` : ""}generated surveys, ${env.PULSE_DEMO_RATE ?? 40} events/s` : "  demo feed        off",
