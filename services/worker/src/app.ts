@@ -24,6 +24,7 @@ export interface WorkerDeps {
   maxChunk: number;
   partitionsConcurrently: number;
   sessionTimeoutMs?: number;
+  dedupWindowDays?: number;
   fcr: { windowMs: number; graceMs: number; sweepIntervalMs: number };
 }
 
@@ -54,6 +55,7 @@ export function createWorker(deps: WorkerDeps) {
       writer,
       enrichment,
       fcr,
+      ...(deps.dedupWindowDays ? { dedupWindowDays: deps.dedupWindowDays } : {}),
       archiver,
       sendDeadLetters: (messages) => dlqProducer.send(deps.topics.deadLetters, messages),
       intents: createRedisIntentStore(deps.redis, deps.groupId, () => clusterId(deps.kafka)),

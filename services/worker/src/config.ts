@@ -14,6 +14,11 @@ export const WorkerEnv = z
     WORKER_PARTITIONS_CONCURRENTLY: fields.positiveInt.max(64).default(3),
     /** How fast a crashed member's partitions move on; the broker's minimum is 6000 by default. */
     WORKER_SESSION_TIMEOUT_MS: fields.positiveInt.min(6000, "must be at least 6000 (the broker's minimum)").default(30_000),
+    /**
+     * How long event ids are remembered to drop a resent event (the registry lookup reads this many
+     * daily partitions, so its cost grows with the volume of the window).
+     */
+    WORKER_DEDUP_WINDOW_DAYS: fields.positiveInt.max(30, "must be at most 30 (the registry keeps 30 days)").default(7),
     WORKER_METRICS_PORT: fields.port.default(8081),
     WORKER_HOST: z.string().default("0.0.0.0"),
     FCR_WINDOW_DAYS: z.coerce.number({ error: "must be a number of days" }).positive("must be > 0").default(7),

@@ -43,6 +43,8 @@ export interface ChunkDeps {
   topic: string;
   dlqTopic: string;
   reader: Pick<Reader, "query">;
+  /** How long an event id is remembered for deduplication (days). */
+  dedupWindowDays?: number;
   writer: Writer;
   enrichment: EnrichmentPort;
   fcr: FcrPort;
@@ -127,7 +129,7 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, d
 export async function buildEventRows(
   decoded: { m: Pick<InMessage, "offset" | "timestamp">; d: Decoded; partition?: number }[],
   partition: number,
-  deps: Pick<ChunkDeps, "reader" | "enrichment">,
+  deps: Pick<ChunkDeps, "reader" | "enrichment" | "dedupWindowDays">,
 ) {
   const candidates = new Map<Candidate, { m: Pick<InMessage, "offset" | "timestamp">; d: Decoded; partition: number }>();
   for (const x of decoded) {
@@ -138,7 +140,7 @@ export async function buildEventRows(
   for (const { d } of candidates.values()) byTenant.set(d.tenant, (byTenant.get(d.tenant) ?? new Set()).add(d.event.customer.id));
   // The registry lookup and the profile lookups are independent: one round trip each, in parallel.
   const [dups, profileLists] = await Promise.all([
-    findDuplicates(deps.reader, [...candidates.keys()]),
+    findDuplicates(deps.reader, [...candidates.keys()], deps.dedupWindowDays),
     Promise.all([...byTenant].map(async ([tenant, ids]) => [tenant, await deps.enrichment.profiles(tenant, [...ids])] as const)),
   ]);
   const fresh = [...candidates].filter(([c]) => !dups.has(c)).map(([, x]) => x);

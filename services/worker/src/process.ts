@@ -48,6 +48,7 @@ export async function startWorkerProcess(config: WorkerConfig, deps: { logger: L
     maxChunk: config.WORKER_MAX_CHUNK,
     partitionsConcurrently: config.WORKER_PARTITIONS_CONCURRENTLY,
     sessionTimeoutMs: config.WORKER_SESSION_TIMEOUT_MS,
+    dedupWindowDays: config.WORKER_DEDUP_WINDOW_DAYS,
     fcr: {
       windowMs: config.FCR_WINDOW_DAYS * 86_400_000,
       graceMs: config.FCR_GRACE_MINUTES * 60_000,
