@@ -7,7 +7,12 @@ export interface ProgressBar {
   finish(message?: string): void;
 }
 
-export function createProgressBar(label: string, stream: NodeJS.WriteStream = process.stderr, opts: { width?: number; plainEveryMs?: number } = {}): ProgressBar {
+export function createProgressBar(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+  opts: { width?: number; plainEveryMs?: number; formatAmount?: (n: number) => string; showRate?: boolean } = {},
+): ProgressBar {
+  const amount = opts.formatAmount ?? String;
   const tty = Boolean(stream.isTTY);
   const width = opts.width ?? 30;
   const started = Date.now();
@@ -19,7 +24,8 @@ export function createProgressBar(label: string, stream: NodeJS.WriteStream = pr
     const secs = (Date.now() - started) / 1000;
     const rate = secs > 0 ? Math.round(done / secs) : 0;
     const bar = total > 0 ? `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${(pct * 100).toFixed(1).padStart(5)}% ` : "";
-    return `${label} ${bar}${done}${total > 0 ? `/${total}` : ""} ${rate}/s ${secs.toFixed(1)}s${note ? ` ${note}` : ""}`;
+    const speed = opts.showRate === false ? "" : ` ${rate}/s`;
+    return `${label} ${bar}${amount(done)}${total > 0 ? `/${amount(total)}` : ""}${speed} ${secs.toFixed(1)}s${note ? ` ${note}` : ""}`;
   };
   return {
     update(done, t, note = "") {

@@ -8,7 +8,7 @@ export { createImportRunner, importDepsFromConfig, type ImportRunner } from "./i
 export { createInputResolver, type InputResolver, type ResolvedInput } from "./import/inputs";
 export { createErrorReport, errorReportKey } from "./import/error-report";
 export { createImportMetrics, type ImportMetrics } from "./import/import.metrics";
-export { formatProgress, formatResult, formatBytes, fractionDone, createPlainThrottle } from "./import/progress-fns";
+export { formatResult, formatBytes } from "./import/progress-fns";
 export { toWireMessage } from "./import/wire";
 // What the CLI needs to check a mapping before enqueueing it.
 export { resolveMapping, describeMappingIssues, SHIPPED_MAPPING_NAMES } from "@pulse/mapping";

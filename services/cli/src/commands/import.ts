@@ -11,15 +11,15 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
+import { createProgressBar } from "@pulse/kit";
 import {
   SHIPPED_MAPPING_NAMES,
   TENANT_PATTERN,
   createImportClient,
   createImportRunner,
-  createPlainThrottle,
   createQueueFactory,
   describeMappingIssues,
-  formatProgress,
+  formatBytes,
   formatResult,
   loadJobsConfig,
   resolveMapping,
@@ -211,23 +211,18 @@ function resolveInput(arg: string, cwd: string, inline: boolean, config: JobsCon
   return { input: `file:${rel.split(sep).join("/")}` };
 }
 
+/** The shared progress bar (@pulse/kit), fed with bytes read and the row counts so far. */
 function createProgressRenderer(stream: NodeJS.WriteStream): { update: (p: ImportProgress) => void; done: () => void } {
-  const tty = stream.isTTY;
-  const plain = createPlainThrottle();
-  let drawn = false;
+  const bar = createProgressBar("import", stream, { formatAmount: formatBytes, showRate: false });
+  let updated = false;
   return {
     update: (p) => {
-      if (tty) {
-        const width = Math.max(10, Math.min(30, (stream.columns || 80) - 80));
-        stream.write(`\r\x1b[2K${formatProgress(p, width)}`);
-        drawn = true;
-      } else if (plain(p, Date.now())) {
-        stream.write(`${formatProgress(p)}\n`);
-      }
+      updated = true;
+      bar.update(p.bytesRead, p.totalBytes ?? undefined, `${p.rows} rows (${p.imported} imported, ${p.rejected} rejected, ${p.skipped} skipped)`);
     },
     done: () => {
-      if (drawn) stream.write("\n");
-      drawn = false;
+      if (updated) bar.finish("read the whole input");
+      updated = false;
     },
   };
 }

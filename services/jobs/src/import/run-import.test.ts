@@ -6,7 +6,7 @@ import type { OutMessage } from "@pulse/kafka";
 import { createErrorReport } from "./error-report";
 import type { ImportProgress } from "./import.job";
 import { createInputResolver } from "./inputs";
-import { createPlainThrottle, formatProgress, formatResult } from "./progress-fns";
+import { formatBytes, formatResult } from "./progress-fns";
 import { runImport, type ImportDeps } from "./run-import";
 
 /** Records what would go to Kafka: the producer interface, not a Kafka imitation. */
@@ -168,12 +168,8 @@ describe("error report and progress text", () => {
     expect(JSON.parse(lines[2] ?? "")).toEqual({ truncated: true, omittedRows: 3 });
   });
 
-  it("renders a bar when the size is known and plain counts otherwise", () => {
-    const p: ImportProgress = { rows: 1234, imported: 1200, rejected: 4, skipped: 30, events: 1200, bytesRead: 512 * 1024, totalBytes: 1024 * 1024 };
-    expect(formatProgress(p, 10)).toBe("[#####·····]  50%  1,234 rows (1,200 imported, 4 rejected, 30 skipped)  512.0 KiB/1.0 MiB");
-    expect(formatProgress({ ...p, totalBytes: null })).toBe("1,234 rows (1,200 imported, 4 rejected, 30 skipped)  512.0 KiB");
-    const throttle = createPlainThrottle(5000);
-    expect([throttle(p, 0), throttle(p, 1000), throttle({ ...p, bytesRead: 700 * 1024 }, 1500), throttle(p, 7000)]).toEqual([true, false, true, true]);
+  it("formats byte counts", () => {
+    expect([formatBytes(512), formatBytes(512 * 1024), formatBytes(3 * 1024 * 1024)]).toEqual(["512 B", "512.0 KiB", "3.0 MiB"]);
   });
 
   it("summarizes a result", () => {
