@@ -11,6 +11,7 @@ import { createProduceBatcher } from "./produce-batcher";
 import { createRateLimiter } from "./rate-limit";
 import { ingestRoutes } from "./routes/ingest.routes";
 import { WEBHOOK_ADAPTERS } from "./webhooks";
+import type { CollectorConfig } from "./config";
 
 export interface CollectorLimits {
   maxBodyBytes: number;
@@ -25,6 +26,20 @@ export interface CollectorLimits {
   maxInFlight?: number;
   /** Share Kafka sends between concurrent requests (default true). */
   coalesce?: boolean;
+}
+
+/** The limits a parsed configuration sets (shared by main.ts and standalone mode). */
+export function collectorLimits(c: CollectorConfig): CollectorLimits {
+  return {
+    maxBodyBytes: c.MAX_BODY_BYTES,
+    maxEvents: c.MAX_EVENTS,
+    maxDepth: c.MAX_JSON_DEPTH,
+    rateLimit: { eventsPerSecond: c.RATE_LIMIT_EVENTS_PER_SECOND, burst: c.RATE_LIMIT_BURST },
+    produceTimeoutMs: c.PRODUCE_TIMEOUT_MS,
+    lingerMs: c.PRODUCE_LINGER_MS,
+    maxSendBytes: c.PRODUCE_MAX_SEND_BYTES,
+    coalesce: c.PRODUCE_COALESCE,
+  };
 }
 
 export interface CollectorDeps {

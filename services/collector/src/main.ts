@@ -3,7 +3,7 @@ import { configOrExit } from "@pulse/config";
 import { createKafka, createProducer, kafkaReachable, topicNames } from "@pulse/kafka";
 import { createLogger, createMetricsRegistry } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
-import { createCollectorApp } from "./app";
+import { collectorLimits, createCollectorApp } from "./app";
 import { loadCollectorConfig } from "./config";
 import { createRedisDedupStore } from "./dedup-store";
 
@@ -25,16 +25,7 @@ const app = await createCollectorApp({
   keys: config.apiKeys,
   logger,
   metrics,
-  limits: {
-    maxBodyBytes: config.MAX_BODY_BYTES,
-    maxEvents: config.MAX_EVENTS,
-    maxDepth: config.MAX_JSON_DEPTH,
-    rateLimit: { eventsPerSecond: config.RATE_LIMIT_EVENTS_PER_SECOND, burst: config.RATE_LIMIT_BURST },
-    produceTimeoutMs: config.PRODUCE_TIMEOUT_MS,
-    lingerMs: config.PRODUCE_LINGER_MS,
-    maxSendBytes: config.PRODUCE_MAX_SEND_BYTES,
-    coalesce: config.PRODUCE_COALESCE,
-  },
+  limits: collectorLimits(config),
   ready: async () => ({ ok: await kafkaReachable(kafka, topics.feedback), detail: { kafka: config.KAFKA_BROKERS } }),
 });
 

@@ -11,6 +11,7 @@
  * Units: nps in NPS points (−100..100), csatTop2 in percent (0..100), ces on the 1–7 scale,
  * fcr as a share (0..1).
  */
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 const targetsSchema = z
@@ -75,4 +76,9 @@ export function fromCatalogue(c: z.infer<typeof catalogueSchema>): TargetsProvid
       return pick({ ...c.defaultTargets, ...shared, ...own });
     },
   };
+}
+
+/** Targets from the configured catalogue file, or none (shared by main.ts and standalone mode). */
+export function targetsFromFile(path: string | undefined): TargetsProvider {
+  return path ? parseCatalogue(readFileSync(path, "utf8"), path) : noTargets;
 }

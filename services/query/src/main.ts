@@ -1,11 +1,10 @@
 /** Entry point: parse config, open the adapters, start the app. No logic lives here. */
-import { readFileSync } from "node:fs";
 import { configOrExit } from "@pulse/config";
 import { clickhouseConfigFromEnv, createReader, migrate, openClickHouse } from "@pulse/clickhouse";
 import { createLogger, createMetricsRegistry } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
 import { createQueryApp } from "./app";
-import { noTargets, parseCatalogue } from "./catalogue";
+import { targetsFromFile } from "./catalogue";
 import { loadQueryConfig } from "./config";
 
 const config = configOrExit("query", () => loadQueryConfig(process.env));
@@ -14,7 +13,7 @@ const ch = await openClickHouse(clickhouseConfigFromEnv(config));
 if (config.QUERY_MIGRATIONS_DIR) await migrate(ch, config.QUERY_MIGRATIONS_DIR);
 const redis = config.QUERY_CACHE ? createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
 redis?.on("error", (e: Error) => logger.warn({ err: e.message }, "redis error (cache degrades to uncached)"));
-const targets = config.QUERY_CATALOGUE_FILE ? parseCatalogue(readFileSync(config.QUERY_CATALOGUE_FILE, "utf8"), config.QUERY_CATALOGUE_FILE) : noTargets;
+const targets = targetsFromFile(config.QUERY_CATALOGUE_FILE);
 const reader = createReader(ch);
 
 const app = await createQueryApp({

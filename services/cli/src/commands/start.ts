@@ -6,11 +6,10 @@ import { createKafka, createProducer, kafkaReachable, topicNames } from "@pulse/
 import { createLogger, createMetricsRegistry } from "@pulse/kit";
 import { startStack, stderrProgress } from "@pulse/local-stack";
 import { createRedis } from "@pulse/redis";
-import { createCollectorApp, createRedisDedupStore, hashApiKey, loadCollectorConfig } from "@pulse/collector";
-import { createQueryApp, loadQueryConfig, parseCatalogue, noTargets } from "@pulse/query";
+import { collectorLimits, createCollectorApp, createRedisDedupStore, hashApiKey, loadCollectorConfig } from "@pulse/collector";
+import { createQueryApp, loadQueryConfig, targetsFromFile } from "@pulse/query";
 import { createJobsApp, loadJobsConfig } from "@pulse/jobs";
 import { startWorkerProcess, WorkerEnv } from "@pulse/worker";
-import { readFileSync } from "node:fs";
 import type { Args } from "../args";
 import { flag } from "../args";
 import { startDemoFeed } from "../demo/feed";
@@ -74,16 +73,7 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
       keys: cc.apiKeys,
       logger: logger.child({ role: "collector" }),
       metrics: createMetricsRegistry("collector"),
-      limits: {
-        maxBodyBytes: cc.MAX_BODY_BYTES,
-        maxEvents: cc.MAX_EVENTS,
-        maxDepth: cc.MAX_JSON_DEPTH,
-        rateLimit: { eventsPerSecond: cc.RATE_LIMIT_EVENTS_PER_SECOND, burst: cc.RATE_LIMIT_BURST },
-        produceTimeoutMs: cc.PRODUCE_TIMEOUT_MS,
-        lingerMs: cc.PRODUCE_LINGER_MS,
-        maxSendBytes: cc.PRODUCE_MAX_SEND_BYTES,
-        coalesce: cc.PRODUCE_COALESCE,
-      },
+      limits: collectorLimits(cc),
       ready: async () => ({ ok: await kafkaReachable(kafka, topics.feedback) }),
     });
     await collector.listen({ host: cc.HOST, port: collectorPort });
@@ -102,7 +92,7 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
       logger: logger.child({ role: "query" }),
       metrics: createMetricsRegistry("query"),
       tokens: qc.tokens,
-      targets: qc.QUERY_CATALOGUE_FILE ? parseCatalogue(readFileSync(qc.QUERY_CATALOGUE_FILE, "utf8"), qc.QUERY_CATALOGUE_FILE) : noTargets,
+      targets: targetsFromFile(qc.QUERY_CATALOGUE_FILE),
       cacheTtlSeconds: qc.QUERY_CACHE_TTL_SECONDS,
       retentionDays: qc.QUERY_RETENTION_DAYS,
       streamIntervalMs: qc.QUERY_STREAM_INTERVAL_MS,
