@@ -68,3 +68,14 @@ export async function clusterId(kafka: Kafka): Promise<string> {
     await admin.disconnect();
   }
 }
+
+/** Moves a stopped group back to the start of a topic (re-delivers everything; used by tests and repairs). */
+export async function rewindGroup(kafka: Kafka, groupId: string, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.resetOffsets({ groupId, topic, earliest: true });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -37,11 +37,7 @@ export interface ReplayResult {
 }
 
 const DAY = 86_400_000;
-const GRAINS = [
-  ["rollup_minute", "toStartOfMinute(occurred_at)"],
-  ["rollup_hour", "toStartOfHour(occurred_at)"],
-  ["rollup_day", "toStartOfDay(occurred_at)"],
-] as const;
+const ROLLUPS = ["rollup_minute", "rollup_hour", "rollup_day"] as const;
 
 export function checkReplayRange(r: ReplayRequest): void {
   for (const [name, d] of [["from", r.from], ["to", r.to]] as const) {
@@ -67,7 +63,7 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
   const tenantFilter = req.tenant ? " AND tenant = {tenant:String}" : "";
   const mutate = async (sql: string) => deps.ch.client.command({ query: sql, query_params: params, clickhouse_settings: { mutations_sync: "2" } });
   await mutate(`ALTER TABLE feedback_events DELETE WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}`);
-  for (const [table] of GRAINS) {
+  for (const table of ROLLUPS) {
     await mutate(`ALTER TABLE ${table} DELETE WHERE bucket >= toDateTime({from:DateTime64(3, 'UTC')}, 'UTC') AND bucket < toDateTime({to:DateTime64(3, 'UTC')}, 'UTC')${tenantFilter}`);
   }
 
@@ -110,19 +106,18 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
   }
 
   // FCR verdicts are not re-derived (they depend on the whole contact history), but their
-  // rollup columns were deleted with the buckets: fold the range's verdicts back in.
-  for (const [table, bucket] of GRAINS) {
-    await deps.ch.client.command({
-      query: `INSERT INTO ${table} (tenant, touchpoint, channel, segment, journey_stage, bucket, fcr_contacts, fcr_resolved)
-        SELECT tenant, touchpoint, channel, segment, journey_stage, ${bucket} AS bucket,
-               uniqExactState(contact_id), uniqExactStateIf(contact_id, resolved = 1)
-        FROM fcr_verdicts FINAL
-        WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}
-        GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket`,
-      query_params: params,
-      clickhouse_settings: { insert_deduplication_token: `replay:${runId}:fcr:${table}` },
-    });
-  }
+  // rollup columns were deleted with the buckets: fold the range's verdicts back into the minute
+  // rollup (the hour and day rollups follow from it through their materialized views).
+  await deps.ch.client.command({
+    query: `INSERT INTO rollup_minute (tenant, touchpoint, channel, segment, journey_stage, bucket, fcr_contacts, fcr_resolved)
+      SELECT tenant, touchpoint, channel, segment, journey_stage, toStartOfMinute(occurred_at) AS bucket,
+             uniqExactState(contact_id), uniqExactStateIf(contact_id, resolved = 1)
+      FROM fcr_verdicts FINAL
+      WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}
+      GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket`,
+    query_params: params,
+    clickhouse_settings: { insert_deduplication_token: `replay:${runId}:fcr` },
+  });
   deps.logger.info({ ...result, from: req.from.toISOString(), to: req.to.toISOString() }, "replay done");
   return result;
 }
