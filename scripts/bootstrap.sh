@@ -19,10 +19,15 @@ if [ ! -x "$TOOLS/node_modules/.bin/pnpm" ] || [ "$("$TOOLS/node_modules/.bin/pn
 fi
 export PATH="$TOOLS/node_modules/.bin:$PULSE_ROOT/node_modules/.bin:$PATH"
 
-# --frozen-lockfile: CI and fresh clones get exactly the locked versions.
-if [ "${PULSE_SKIP_INSTALL:-0}" != "1" ]; then
+# --frozen-lockfile: CI and fresh clones get exactly the locked versions. Skipped when the
+# installed tree was made from this very lockfile (a stamp of its hash), so commands start quickly.
+STAMP="$PULSE_ROOT/node_modules/.pulse-lock-sha256"
+LOCK_SHA="$(sha256sum "$PULSE_ROOT/pnpm-lock.yaml" | cut -d' ' -f1)"
+if [ "${PULSE_SKIP_INSTALL:-0}" != "1" ] && [ "$(cat "$STAMP" 2>/dev/null)" != "$LOCK_SHA" ]; then
+  echo "pulse: installing dependencies (pnpm install --frozen-lockfile)" >&2
   (cd "$PULSE_ROOT" && pnpm install --frozen-lockfile --prefer-offline --reporter=append-only >&2) || {
     echo "pulse: pnpm install failed" >&2
     exit 1
   }
+  echo "$LOCK_SHA" > "$STAMP"
 fi
