@@ -74,4 +74,23 @@ describe("ClickHouse adapter (chDB)", () => {
       message: expect.stringContaining("insert into items") as unknown,
     });
   });
+
+  it("spreads statements over several sessions of the same data folder, all seeing the same data", async () => {
+    const multi = await openClickHouse({ path: join(dataDir, "db"), database: "pulse_test", sessions: 3 });
+    try {
+      await createWriter(multi).insert("items", ["id", "v"], [[100, "x"]], { dedupToken: "multi-1" });
+      const reads = await Promise.all(
+        Array.from({ length: 6 }, () => createReader(multi).query<{ n: number }>("SELECT count() AS n FROM items WHERE id = 100")),
+      );
+      expect(reads.map((r) => Number(r[0]?.n))).toEqual([1, 1, 1, 1, 1, 1]);
+      // The first connection sees what the other sessions wrote.
+      expect(await createReader(ch).query<{ n: number }>("SELECT count() AS n FROM items WHERE id = 100")).toEqual([{ n: 1 }]);
+      // A token seen on one session is known to all of them: the retry is dropped.
+      await createWriter(multi).insert("items", ["id", "v"], [[100, "x"]], { dedupToken: "multi-1" });
+      await createWriter(multi).insert("items", ["id", "v"], [[100, "x"]], { dedupToken: "multi-1" });
+      expect(await createReader(ch).query<{ n: number }>("SELECT count() AS n FROM items WHERE id = 100")).toEqual([{ n: 1 }]);
+    } finally {
+      await multi.close();
+    }
+  });
 });

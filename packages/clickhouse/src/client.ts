@@ -11,13 +11,37 @@ export interface ClickHouseConfig {
   database: string;
   username?: string | undefined;
   password?: string | undefined;
+  /**
+   * Embedded only: how many chDB sessions to open on the data directory. One session runs one
+   * statement at a time; sessions on the same directory run side by side, so readers and the
+   * writer do not queue behind each other. (A server connection is already concurrent.)
+   */
+  sessions?: number | undefined;
 }
 
 export interface ClickHouse {
+  /** The first session: migrations and one-off commands. */
   readonly client: ClickHouseClient;
   readonly mode: "embedded" | "server";
   readonly database: string;
+  /** Runs `fn` on the least busy session (embedded) or the one client (server). */
+  use<T>(fn: (client: ClickHouseClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Round the work onto whichever client has the fewest statements in flight. */
+function pool(clients: ClickHouseClient[]): <T>(fn: (client: ClickHouseClient) => Promise<T>) => Promise<T> {
+  const busy = clients.map(() => 0);
+  return async (fn) => {
+    let i = 0;
+    for (let j = 1; j < clients.length; j++) if ((busy[j] ?? 0) < (busy[i] ?? 0)) i = j;
+    busy[i] = (busy[i] ?? 0) + 1;
+    try {
+      return await fn(clients[i] as ClickHouseClient);
+    } finally {
+      busy[i] = (busy[i] ?? 1) - 1;
+    }
+  };
 }
 
 /**
@@ -45,17 +69,29 @@ export async function openClickHouse(config: ClickHouseConfig): Promise<ClickHou
       request_timeout: 60_000,
       clickhouse_settings: { date_time_input_format: "best_effort" },
     });
-    return { client, mode: "server", database: config.database, close: () => client.close() };
+    return { client, mode: "server", database: config.database, use: (fn) => fn(client), close: () => client.close() };
   }
   const path = resolve(config.path);
   mkdirSync(path, { recursive: true });
-  // chdb types its connection against its own copy of @clickhouse/client-common; the runtime
-  // contract is the same one, the declared types differ only by package instance.
-  const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>["connection"];
-  const client = createClient({ connection });
-  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
-  await client.command({ query: `USE ${config.database}` });
-  return { client, mode: "embedded", database: config.database, close: () => client.close() };
+  const clients: ClickHouseClient[] = [];
+  for (let i = 0; i < Math.max(1, config.sessions ?? 1); i++) {
+    // chdb types its connection against its own copy of @clickhouse/client-common; the runtime
+    // contract is the same one, the declared types differ only by package instance.
+    const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>["connection"];
+    const client = createClient({ connection });
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
+    await client.command({ query: `USE ${config.database}` });
+    clients.push(client);
+  }
+  return {
+    client: clients[0] as ClickHouseClient,
+    mode: "embedded",
+    database: config.database,
+    use: pool(clients),
+    close: async () => {
+      for (const c of clients) await c.close();
+    },
+  };
 }
 
 export function assertIdentifier(name: string): void {
@@ -69,8 +105,16 @@ export interface ClickHouseEnv {
   CLICKHOUSE_DATABASE: string;
   CLICKHOUSE_USER?: string | undefined;
   CLICKHOUSE_PASSWORD?: string | undefined;
+  CLICKHOUSE_SESSIONS?: number | undefined;
 }
 
 export function clickhouseConfigFromEnv(c: ClickHouseEnv): ClickHouseConfig {
-  return { url: c.CLICKHOUSE_URL, path: c.CLICKHOUSE_PATH, database: c.CLICKHOUSE_DATABASE, username: c.CLICKHOUSE_USER, password: c.CLICKHOUSE_PASSWORD };
+  return {
+    url: c.CLICKHOUSE_URL,
+    path: c.CLICKHOUSE_PATH,
+    database: c.CLICKHOUSE_DATABASE,
+    username: c.CLICKHOUSE_USER,
+    password: c.CLICKHOUSE_PASSWORD,
+    sessions: c.CLICKHOUSE_SESSIONS,
+  };
 }

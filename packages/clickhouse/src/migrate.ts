@@ -72,6 +72,8 @@ export async function migrate(ch: ClickHouse, dir: string): Promise<MigrateResul
       table: "schema_migrations",
       values: [{ version: m.version, name: m.name, checksum: m.checksum }],
       format: "JSONEachRow",
+      // Explicitly none: embedded sessions keep settings, and a token left by an earlier insert would drop this row.
+      clickhouse_settings: { insert_deduplication_token: "" },
     });
     result.applied.push(m.name);
   }

@@ -13,15 +13,17 @@ export function createReader(ch: ClickHouse): Reader {
   return {
     async query<T>(sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
       try {
-        const rs = await ch.client.query({
-          query: sql,
-          query_params: params,
-          format: "JSONEachRow",
-          // No per-query `readonly`: embedded chDB keeps settings on its session, and readonly cannot
-          // be lowered again. Reads stay safe because user input only arrives as bound parameters.
-          clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+        return await ch.use(async (client) => {
+          const rs = await client.query({
+            query: sql,
+            query_params: params,
+            format: "JSONEachRow",
+            // No per-query `readonly`: embedded chDB keeps settings on its session, and readonly cannot
+            // be lowered again. Reads stay safe because user input only arrives as bound parameters.
+            clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+          });
+          return rs.json<T>();
         });
-        return await rs.json<T>();
       } catch (e) {
         throw classifyClickHouseError(e, "query");
       }

@@ -25,7 +25,7 @@ export function createWriter(ch: ClickHouse): Writer {
       columns.forEach(assertIdentifier);
       if (rows.length === 0) return;
       try {
-        await ch.client.insert({
+        await ch.use((client) => client.insert({
           table,
           columns: [...columns] as [string, ...string[]],
           values: rows,
@@ -41,7 +41,7 @@ export function createWriter(ch: ClickHouse): Writer {
             min_insert_block_size_rows: "0",
             min_insert_block_size_bytes: "0",
           },
-        });
+        }));
       } catch (e) {
         throw classifyClickHouseError(e, `insert into ${table}`);
       }

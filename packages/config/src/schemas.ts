@@ -31,6 +31,8 @@ export const clickhouseEnv = {
     .default("pulse"),
   CLICKHOUSE_USER: z.string().default("default"),
   CLICKHOUSE_PASSWORD: z.string().default(""),
+  /** Embedded only: chDB sessions on the data folder (each runs one statement at a time). */
+  CLICKHOUSE_SESSIONS: positiveInt.max(16, "must be at most 16").default(4),
 };
 
 export const redisEnv = {

@@ -152,7 +152,8 @@ async function run(url: string, inflight: () => number): Promise<{ p50: number; 
 async function main(): Promise<void> {
   const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), "pulse-bench-"));
   log(`chDB data directory: ${dir}`);
-  const ch = await openClickHouse({ path: join(dir, "db"), database: "pulse_bench" });
+  // As the service runs by default (CLICKHOUSE_SESSIONS=4): queries on separate chDB sessions run side by side.
+  const ch = await openClickHouse({ path: join(dir, "db"), database: "pulse_bench", sessions: Number(process.env.CLICKHOUSE_SESSIONS ?? 4) });
   await migrate(ch, join(REPO, "infra/clickhouse"));
   const plain = createReader(ch);
   await load(ch, plain);

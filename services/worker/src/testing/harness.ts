@@ -25,9 +25,9 @@ export async function privateTopics(brokers: string[], partitions = 6): Promise<
   return { kafka, topics, prefix };
 }
 
-export async function tempClickHouse(): Promise<{ ch: ClickHouse; path: string }> {
+export async function tempClickHouse(sessions = 1): Promise<{ ch: ClickHouse; path: string }> {
   const path = join(mkdtempSync(join(tmpdir(), "pulse-worker-")), "ch");
-  const ch = await openClickHouse({ path, database: "pulse" });
+  const ch = await openClickHouse({ path, database: "pulse", sessions });
   await migrate(ch, MIGRATIONS);
   return { ch, path };
 }
