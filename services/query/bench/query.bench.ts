@@ -11,7 +11,7 @@
  *   BENCH_EVENTS=1000000 BENCH_SECONDS=5 pnpm bench:query
  * Env: BENCH_DIR (chDB data dir, reused when it already holds the data), REDIS_URL.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -228,6 +228,8 @@ async function main(): Promise<void> {
   await cached?.close();
   redis?.disconnect();
   await ch.close();
+  // A generated 10M-event database is half a gigabyte: keep it only when the caller chose the folder.
+  if (!process.env.BENCH_DIR) rmSync(dir, { recursive: true, force: true });
 }
 
 await main();
