@@ -4,7 +4,7 @@
  * computation here, straight from the events sent.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -19,6 +19,12 @@ import { createLocalStore } from "@pulse/storage";
 import { createCatalogues, createWorker, EMPTY_CATALOGUE, type PulseWorker } from "@pulse/worker";
 
 const stack = inject("stack");
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
 const ROOT = new URL("../../../", import.meta.url).pathname;
 const tenant = `e2e${randomUUID().slice(0, 6)}`;
 const KEY = `key-${randomUUID()}`;
@@ -75,7 +81,7 @@ beforeAll(async () => {
     { topic: topics.feedback, numPartitions: 3 },
     { topic: topics.deadLetters, numPartitions: 1 },
   ]);
-  ch = await openClickHouse({ path: join(mkdtempSync(join(tmpdir(), "pulse-e2e-")), "ch"), database: "pulse" });
+  ch = await openClickHouse({ path: join(tempDir("pulse-e2e-"), "ch"), database: "pulse" });
   await migrate(ch, join(ROOT, "infra/clickhouse"));
   const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:` });
   const producer = createProducer(kafka);
@@ -85,7 +91,7 @@ beforeAll(async () => {
     groupId: `g-${tenant}`,
     ch,
     redis,
-    store: createLocalStore(mkdtempSync(join(tmpdir(), "pulse-e2e-archive-"))),
+    store: createLocalStore(tempDir("pulse-e2e-archive-")),
     logger: silentLogger,
     registry: createMetricsRegistry("w", { defaults: false }),
     catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
@@ -114,6 +120,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of closers) await c();
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
 // ---- the independent computation -------------------------------------------------------------

@@ -1,8 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { createReader, createWriter } from "@pulse/clickhouse";
 import { parseCatalogue } from "@pulse/enrichment";
 import { createMetricsRegistry, silentLogger, unwrap } from "@pulse/kit";
@@ -13,7 +10,10 @@ import { createCatalogues, EMPTY_CATALOGUE } from "./catalogues";
 import { createEnrichment } from "./enrichment";
 import { replayRange } from "./replay";
 import { makeEvents } from "./testing/events";
-import { countEvents, privateTopics, produce, tempClickHouse, waitFor, wire } from "./testing/harness";
+import { countEvents, privateTopics, produce, tempClickHouse, waitFor, wire, tempDir, removeTempDirs } from "./testing/harness";
+
+// Registered first, so it runs after every other afterAll (they close what lives in the folders).
+afterAll(removeTempDirs);
 
 const stack = inject("stack");
 
@@ -23,7 +23,7 @@ describe("replay from the archive", () => {
     const { kafka, topics } = await privateTopics(stack.KAFKA_BROKERS.split(","), 2);
     const { ch } = await tempClickHouse();
     const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `it:${tenant}:` });
-    const store = createLocalStore(mkdtempSync(join(tmpdir(), "pulse-replay-")));
+    const store = createLocalStore(tempDir("pulse-replay-"));
     const worker = createWorker({
       kafka,
       topics,

@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createReader, migrate, openClickHouse } from "@pulse/clickhouse";
@@ -13,7 +11,10 @@ import { createLocalStore } from "@pulse/storage";
 import { createWorker } from "./app";
 import { createCatalogues, EMPTY_CATALOGUE } from "./catalogues";
 import { makeEvents, prng } from "./testing/events";
-import { MIGRATIONS, REPO_ROOT, countEvents, privateTopics, produce, tempClickHouse, waitFor, wire } from "./testing/harness";
+import { MIGRATIONS, REPO_ROOT, countEvents, privateTopics, produce, tempClickHouse, waitFor, wire, tempDir, removeTempDirs } from "./testing/harness";
+
+// Registered first, so it runs after every other afterAll (they close what lives in the folders).
+afterAll(removeTempDirs);
 
 const stack = inject("stack");
 const children = new Set<ChildProcess>();
@@ -58,7 +59,7 @@ describe("worker under faults", () => {
   it("survives SIGKILL at random points 10 times: nothing lost, nothing counted twice", async () => {
     const tenant = `k${randomUUID().slice(0, 6)}`;
     const { kafka, topics, prefix } = await privateTopics(stack.KAFKA_BROKERS.split(","));
-    const chPath = join(mkdtempSync(join(tmpdir(), "pulse-kill-")), "ch");
+    const chPath = join(tempDir("pulse-kill-"), "ch");
     const env = {
       ...process.env,
       LOG_LEVEL: "warn",
@@ -143,7 +144,7 @@ describe("worker under faults", () => {
           groupId: `g-${tenant}`,
           ch,
           redis,
-          store: createLocalStore(mkdtempSync(join(tmpdir(), "pulse-arch-"))),
+          store: createLocalStore(tempDir("pulse-arch-")),
           logger: silentLogger,
           registry: createMetricsRegistry("w", { defaults: false }),
           catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),

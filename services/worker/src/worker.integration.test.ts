@@ -1,7 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createReader, type ClickHouse } from "@pulse/clickhouse";
@@ -14,7 +11,10 @@ import { createWorker, type PulseWorker } from "./app";
 import { createCatalogues, EMPTY_CATALOGUE } from "./catalogues";
 import { listDeadLetters, redriveDeadLetters } from "./dlq";
 import { makeEvents } from "./testing/events";
-import { countEvents, privateTopics, produce, tempClickHouse, waitFor, wire } from "./testing/harness";
+import { countEvents, privateTopics, produce, tempClickHouse, waitFor, wire, tempDir, removeTempDirs } from "./testing/harness";
+
+// Registered first, so it runs after every other afterAll (they close what lives in the folders).
+afterAll(removeTempDirs);
 
 // Real Kafka broker, real Redis, embedded ClickHouse (chDB): nothing here is mocked.
 const stack = inject("stack");
@@ -24,7 +24,7 @@ let topics: Topics;
 let ch: ClickHouse;
 let redis: Redis;
 let worker: PulseWorker;
-const archiveDir = mkdtempSync(join(tmpdir(), "pulse-archive-"));
+const archiveDir = tempDir("pulse-archive-");
 
 function startWorker(): PulseWorker {
   return createWorker({

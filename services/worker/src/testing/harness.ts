@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,8 +25,21 @@ export async function privateTopics(brokers: string[], partitions = 6): Promise<
   return { kafka, topics, prefix };
 }
 
+const made: string[] = [];
+
+/** A folder under the OS temp dir; `removeTempDirs` (an afterAll of the test file) deletes it. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export async function tempClickHouse(sessions = 1): Promise<{ ch: ClickHouse; path: string }> {
-  const path = join(mkdtempSync(join(tmpdir(), "pulse-worker-")), "ch");
+  const path = join(tempDir("pulse-worker-"), "ch");
   const ch = await openClickHouse({ path, database: "pulse", sessions });
   await migrate(ch, MIGRATIONS);
   return { ch, path };
