@@ -109,6 +109,7 @@ export function createWorker(deps: WorkerDeps) {
       if (sweepTimer) clearInterval(sweepTimer);
       if (lagTimer) clearInterval(lagTimer);
       await consumer.stop();
+      fcr.close();
       await dlqProducer.disconnect().catch(() => undefined);
       await archiver.flush();
       archiver.close();

@@ -32,15 +32,15 @@ const stateKey = (k: string) => `fcr:s:${k}`;
  * skipped as duplicates. Rollups count verdicts with uniqExact(contact_id), so a verdict written
  * twice (a sweep racing a crash) still counts once.
  */
-export function createRedisFcr(deps: RedisFcrDeps): FcrPort & { sweep(now?: number): Promise<number> } {
+export function createRedisFcr(deps: RedisFcrDeps): FcrPort & { sweep(now?: number): Promise<number>; close(): void } {
   const opts = { windowMs: deps.windowMs, allowedLatenessMs: deps.allowedLatenessMs ?? 3_600_000 };
   const now = deps.now ?? Date.now;
   const lateness = opts.allowedLatenessMs;
 
-  const load = async (keys: string[]): Promise<Map<string, FcrState | null>> => {
+  const load = async (keys: string[], client: Redis = deps.redis): Promise<Map<string, FcrState | null>> => {
     const out = new Map<string, FcrState | null>();
     if (keys.length === 0) return out;
-    const raw = await deps.redis.mget(...keys.map(stateKey));
+    const raw = await client.mget(...keys.map(stateKey));
     keys.forEach((k, i) => {
       const v = raw[i];
       if (!v) return out.set(k, null);
@@ -57,20 +57,26 @@ export function createRedisFcr(deps: RedisFcrDeps): FcrPort & { sweep(now?: numb
     return Math.max(eventDue, wall + deps.graceMs);
   };
 
-  const save = async (states: Map<string, FcrState | null>) => {
-    if (states.size === 0) return;
+  const writes = (tx: ReturnType<Redis["pipeline"]>, states: Map<string, FcrState | null>) => {
     const wall = now();
-    // A pipeline, not MULTI: each key's SET and ZADD are independent of other keys', and a
-    // partial write is healed by the next chunk or sweep (contacts already in a state are skipped).
-    const tx = deps.redis.pipeline();
     for (const [k, s] of states) {
       if (!s || s.entries.length === 0) tx.del(stateKey(k)).zrem(DUE, k);
       else tx.set(stateKey(k), JSON.stringify(s)).zadd(DUE, dueOf(s, wall), k);
     }
-    const res = await tx.exec();
+    return tx;
+  };
+  const save = async (states: Map<string, FcrState | null>) => {
+    if (states.size === 0) return;
+    // A pipeline, not MULTI: each key's SET and ZADD are independent of other keys', and a
+    // partial write is healed by the next chunk or sweep (contacts already in a state are skipped).
+    const res = await writes(deps.redis.pipeline(), states).exec();
     const failed = res?.find(([e]) => e);
     if (failed?.[0]) throw failed[0];
   };
+  // The sweep reads and writes on a connection of its own under WATCH: when a chunk changes a key
+  // between the sweep's read and its write, the write is dropped instead of overwriting the newer
+  // state (the verdicts it inserted are re-emitted by a later sweep and counted once).
+  let sweeper: Redis | null = null;
 
   return {
     async plan(contacts: FcrContact[]) {
@@ -97,13 +103,20 @@ export function createRedisFcr(deps: RedisFcrDeps): FcrPort & { sweep(now?: numb
       return { verdictRows: rows, commit: () => save(states) };
     },
 
+    close() {
+      sweeper?.disconnect();
+      sweeper = null;
+    },
+
     /** Closes due windows; returns how many verdicts it emitted. */
     async sweep(at = now()) {
       let total = 0;
+      sweeper ??= deps.redis.duplicate();
       for (;;) {
-        const keys = await deps.redis.zrangebyscore(DUE, "-inf", at, "LIMIT", 0, 500);
+        const keys = await sweeper.zrangebyscore(DUE, "-inf", at, "LIMIT", 0, 500);
         if (keys.length === 0) return total;
-        const states = await load(keys);
+        await sweeper.watch(...keys.map(stateKey));
+        const states = await load(keys, sweeper);
         const rows: unknown[][] = [];
         const next = new Map<string, FcrState | null>();
         for (const k of keys) {
@@ -114,11 +127,21 @@ export function createRedisFcr(deps: RedisFcrDeps): FcrPort & { sweep(now?: numb
         }
         if (rows.length > 0) {
           const token = `fcr-sweep:${createHash("sha256").update(rows.map((r) => r[1]).join(",")).digest("hex")}`;
-          await deps.writer.insert("fcr_verdicts", FCR_COLUMNS, rows, { dedupToken: token });
+          try {
+            await deps.writer.insert("fcr_verdicts", FCR_COLUMNS, rows, { dedupToken: token });
+          } catch (e) {
+            await sweeper.unwatch();
+            throw e;
+          }
         }
         // A key whose windows are all still open moves its due time on; one with nothing left goes.
-        await save(next);
+        const committed = await writes(sweeper.multi(), next).exec();
         total += rows.length;
+        if (committed === null) {
+          deps.logger.debug({ keys: keys.length }, "fcr sweep: a key changed meanwhile; its state is left to the next sweep");
+          deps.onVerdicts?.(rows.length);
+          return total;
+        }
         deps.onVerdicts?.(rows.length);
         if (keys.length < 500) return total;
       }
