@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createReader, createWriter } from "@pulse/clickhouse";
+import { consumerLag } from "@pulse/kafka";
 import { parseCatalogue } from "@pulse/enrichment";
 import { createMetricsRegistry, silentLogger, unwrap } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
@@ -44,6 +45,12 @@ describe("replay from the archive", () => {
     const day2 = makeEvents(600, { seed: 4, idPrefix: `${tenant}-b`, baseTime: Date.UTC(2026, 10, 11, 8) });
     await produce(kafka, topics.feedback, [...day1, ...day2, ...day1.slice(0, 50)].map((e) => wire(tenant, e)));
     await waitFor("all events", () => countEvents(ch, tenant), (n) => n >= 1400);
+    // The 50 resent copies add no rows: wait until the group has consumed (and archived) them too.
+    await waitFor(
+      "the group to reach the end",
+      async () => (await consumerLag(kafka, `g-${tenant}`, topics.feedback)).reduce((s, p) => s + p.lag, 0n),
+      (lag) => lag === 0n,
+    );
     await worker.stop();
 
     const reader = createReader(ch);

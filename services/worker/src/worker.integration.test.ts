@@ -143,8 +143,12 @@ describe("worker: Kafka → enrichment → ClickHouse rollups", () => {
     ];
     await produce(kafka, topics.feedback, [...messages.slice(0, 1500), ...poison, ...resent, ...messages.slice(1500)]);
     await waitFor("3000 events in ClickHouse", () => countEvents(ch, tenant), (n) => n >= 3000);
-    // Let the worker finish the tail; nothing more may arrive.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Resent copies add no rows: wait until the group has consumed everything; nothing more may arrive.
+    await waitFor(
+      "the group to reach the end",
+      async () => (await consumerLag(kafka, `g-${tenant}`, topics.feedback)).reduce((s, p) => s + p.lag, 0n),
+      (lag) => lag === 0n,
+    );
     expect(await countEvents(ch, tenant)).toBe(3000);
     const [distinct] = await createReader(ch).query<{ n: number }>("SELECT uniqExact(event_id) AS n FROM feedback_events WHERE tenant = {t:String}", { t: tenant });
     expect(Number(distinct?.n)).toBe(3000);
