@@ -18,7 +18,11 @@ export interface ConsumerLoopDeps extends ChunkDeps {
  * The only place that talks to the consumer: cuts each fetched partition batch into
  * deterministic chunks, processes them and commits after each one (exactly-once note in chunks.ts).
  */
+const RATE_WINDOW_MS = 10_000;
+
 export function createEachBatch(deps: ConsumerLoopDeps) {
+  /** (time, events) of the chunks of the last RATE_WINDOW_MS, all partitions together. */
+  const recent: [number, number][] = [];
   return async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
     const known = await deps.intents.recent(batch.topic, batch.partition);
@@ -33,6 +37,10 @@ export function createEachBatch(deps: ConsumerLoopDeps) {
       const now = Date.now();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.metrics.chunkSeconds.observe(seconds);
+      if (out.inserted > 0) deps.metrics.insertSeconds.observe(out.insertSeconds);
+      recent.push([now, out.inserted]);
+      while ((recent[0]?.[0] ?? now) < now - RATE_WINDOW_MS) recent.shift();
+      deps.metrics.eventsPerSecond.set(recent.reduce((n, [, c]) => n + c, 0) / (RATE_WINDOW_MS / 1000));
       deps.metrics.chunkSize.observe(chunk.messages.length);
       deps.metrics.events.inc({ partition: String(batch.partition) }, out.inserted);
       deps.metrics.duplicates.inc(out.duplicates);

@@ -18,6 +18,17 @@ export function createWorkerMetrics(registry: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    insertSeconds: new Histogram({
+      name: "pulse_worker_insert_seconds",
+      help: "ClickHouse insert of one chunk into feedback_events, materialized views included",
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    eventsPerSecond: new Gauge({
+      name: "pulse_worker_events_per_second",
+      help: "Events inserted per second over the last 10 s, all partitions of this process",
+      registers: [registry],
+    }),
     freshness: new Histogram({
       name: "pulse_worker_freshness_seconds",
       help: "From the Kafka message timestamp to the event being in ClickHouse (rollups included)",

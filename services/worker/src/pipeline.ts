@@ -59,6 +59,8 @@ export interface ChunkOutcome {
   verdicts: number;
   /** Kafka timestamps (ms) of the inserted messages, for the freshness histogram. */
   producedAt: number[];
+  /** How long the feedback_events insert (with its materialized views) took. */
+  insertSeconds: number;
 }
 
 export const FCR_COLUMNS = [
@@ -103,8 +105,12 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, d
   const contacts = enriched.filter((e) => isContact(e.d.event)).map((e) => ({ tenant: e.d.tenant, event: e.d.event, enriched: e.x }));
   // Independent I/O runs side by side; all of it completes before the caller commits the offset.
   // The FCR plan only reads Redis; its state is written after the verdicts are in ClickHouse.
+  const insertStarted = performance.now();
+  let insertSeconds = 0;
   const [, fcr] = await Promise.all([
-    deps.writer.insert("feedback_events", EVENT_COLUMNS, rows, { dedupToken: token }),
+    deps.writer.insert("feedback_events", EVENT_COLUMNS, rows, { dedupToken: token }).then(() => {
+      insertSeconds = (performance.now() - insertStarted) / 1000;
+    }),
     deps.fcr.plan(contacts),
     archiveChunk(decoded, partition, chunk, deps),
     deps.sendDeadLetters(dead),
@@ -118,6 +124,7 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, d
     deadLetters: [...deadCounts].map(([reason, count]) => ({ reason, count })),
     verdicts: fcr.verdictRows.length,
     producedAt: enriched.map((e) => Number(e.m.timestamp)),
+    insertSeconds,
   };
 }
 

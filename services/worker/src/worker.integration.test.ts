@@ -173,6 +173,18 @@ describe("worker: Kafka → enrichment → ClickHouse rollups", () => {
     expect(dead.every((d) => /^\d+$/.test(d.offset))).toBe(true);
   });
 
+  it("reports what it did in its metrics", async () => {
+    const sum = async (m: { get(): Promise<{ values: { value: number; metricName?: string }[] }> }, name?: string) =>
+      (await m.get()).values.filter((v) => !name || v.metricName === name).reduce((n, v) => n + v.value, 0);
+    expect(await sum(worker.metrics.events)).toBe(3000);
+    expect(await sum(worker.metrics.duplicates)).toBe(120);
+    const dead = (await worker.metrics.deadLetters.get()).values.map((v) => [v.labels.reason, v.value]).sort();
+    expect(dead).toEqual([["empty_message", 1], ["invalid_envelope", 1], ["invalid_event", 1], ["invalid_json", 1]]);
+    expect(await sum(worker.metrics.insertSeconds, "pulse_worker_insert_seconds_count")).toBeGreaterThan(0);
+    expect(await sum(worker.metrics.chunkSize, "pulse_worker_chunk_size_sum")).toBe(3000 + 120 + 4);
+    expect(await sum(worker.metrics.lag)).toBe(0);
+  });
+
   it("matches an independent computation of every rollup figure at minute, hour and day grain", async () => {
     const grains: [string, (iso: string) => string][] = [
       ["rollup_minute", minute],
