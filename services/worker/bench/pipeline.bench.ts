@@ -1,5 +1,5 @@
 /**
- * pnpm bench:pipeline [events=1000000] [rate=20000]
+ * pnpm bench:pipeline [events=1000000] [rate=5000]
  *
  * Pushes realistic events through Kafka → worker → ClickHouse (chDB) and prints, beside a baseline
  * measured in the same run on the same messages:
@@ -21,7 +21,7 @@ import { makeEvents } from "../src/testing/events";
 import { MIGRATIONS, REPO_ROOT, privateTopics, wire } from "../src/testing/harness";
 
 const N = Number(process.argv[2] ?? 1_000_000);
-const RATE = Number(process.argv[3] ?? 20_000);
+const RATE = Number(process.argv[3] ?? 5_000);
 const STREAM_SECONDS = 20;
 
 const freePort = () =>
