@@ -37,15 +37,3 @@ export function createRedisIntentStore(redis: Redis, group: string, cluster: () 
     },
   };
 }
-
-/** For tests of the pure loop and for single-process tools; not crash-safe across processes. */
-export function createMemoryIntentStore(): IntentStore {
-  const m = new Map<string, Range[]>();
-  return {
-    recent: (t, p) => Promise.resolve(m.get(`${t}:${p}`) ?? []),
-    record: (t, p, r) => {
-      m.set(`${t}:${p}`, [r, ...(m.get(`${t}:${p}`) ?? [])].slice(0, KEEP));
-      return Promise.resolve();
-    },
-  };
-}

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { createReader } from "@pulse/clickhouse";
 import { configOrExit, loadConfig } from "@pulse/config";
 import { createKafka, createProducer, kafkaReachable, topicNames } from "@pulse/kafka";
@@ -159,5 +159,3 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
   ctx.stderr.write("pulse: stopped\n");
   return 0;
 }
-
-export const DEMO_CREDENTIALS = { apiKey: DEMO_KEY, readToken: DEMO_TOKEN, dataDirHint: join("..", "shared", "data") };
