@@ -50,19 +50,21 @@ export function createImportClient(queues: QueueFactory, opts: { pollMs?: number
             onProgress?.(progress as ImportProgress);
           }
         }
-        if (state === "completed") return job.returnvalue;
+        if (state === "completed") return ((await queue.getJob(jobId)) ?? job).returnvalue;
         // A job between attempts is "delayed" or "waiting", not "failed": only the last failure ends the wait.
-        if (state === "failed") throw new Error(job.failedReason || `import job ${jobId} failed`);
+        if (state === "failed") {
+          // The snapshot may predate the failure (it can fail between getJob and getState): read it again.
+          const failed = (await queue.getJob(jobId)) ?? job;
+          throw new Error(failed.failedReason || `import job ${jobId} failed`);
+        }
         if (Date.now() > deadline) throw new Error(`import job ${jobId} did not finish within ${timeoutMs} ms (state ${state})`);
         await new Promise((r) => setTimeout(r, pollMs));
       }
     },
     async close() {
-      // The factory hands BullMQ its own ioredis connection, which BullMQ treats as shared and
-      // leaves open on close(): disconnect it too, or a CLI process would never exit.
-      const connection = await queue.backend.client;
+      // The queue factory gives BullMQ connection options, so BullMQ owns the connection and
+      // closes it here: a CLI process can exit afterwards.
       await queue.close();
-      connection.disconnect();
     },
   };
 }
