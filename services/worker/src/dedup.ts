@@ -25,7 +25,11 @@ export async function findDuplicates(reader: Pick<Reader, "query">, candidates: 
     else firstInChunk.set(k, c);
   }
   const byTenant = new Map<string, string[]>();
-  for (const c of firstInChunk.values()) byTenant.set(c.tenant, [...(byTenant.get(c.tenant) ?? []), c.id]);
+  for (const c of firstInChunk.values()) {
+    const ids = byTenant.get(c.tenant);
+    if (ids) ids.push(c.id);
+    else byTenant.set(c.tenant, [c.id]);
+  }
   for (const [tenant, ids] of byTenant) {
     const rows = await reader.query<{ event_id: string; kafka_partition: number; kafka_offset: string | number }>(
       `SELECT event_id, kafka_partition, kafka_offset FROM event_ids
@@ -34,7 +38,10 @@ export async function findDuplicates(reader: Pick<Reader, "query">, candidates: 
     );
     const seen = new Map<string, { partition: number; offset: string }[]>();
     for (const r of rows) {
-      seen.set(r.event_id, [...(seen.get(r.event_id) ?? []), { partition: r.kafka_partition, offset: String(r.kafka_offset) }]);
+      const at = { partition: r.kafka_partition, offset: String(r.kafka_offset) };
+      const known = seen.get(r.event_id);
+      if (known) known.push(at);
+      else seen.set(r.event_id, [at]);
     }
     for (const id of ids) {
       const c = firstInChunk.get(`${tenant}\u0000${id}`);

@@ -205,7 +205,10 @@ async function hoursToResolve(reader: Pick<Reader, "query">, items: { tenant: st
   for (const i of resolved) {
     if (i.event.type !== "complaint.resolved") continue;
     const k = `${i.tenant}\u0000${i.event.body.complaintId}`;
-    if (!opened.has(k)) missing.set(i.tenant, [...(missing.get(i.tenant) ?? []), i.event.body.complaintId]);
+    if (opened.has(k)) continue;
+    const ids = missing.get(i.tenant);
+    if (ids) ids.push(i.event.body.complaintId);
+    else missing.set(i.tenant, [i.event.body.complaintId]);
   }
   for (const [tenant, ids] of missing) {
     const rows = await reader.query<{ complaint_id: string; opened: string }>(
