@@ -75,6 +75,14 @@ describe("replay from the archive", () => {
         { from: new Date("2026-11-10T00:00:00Z"), to: new Date("2026-11-11T00:00:00Z"), tenant },
         { ch, reader, writer: createWriter(ch), store, enrichment, logger: silentLogger, progress: (d) => void progress.push(d) },
       );
+    // An archive gap: replay refuses before it deletes anything.
+    const someKey = (await store.list(`raw/${tenant}/`))[0] ?? "";
+    const saved = await store.get(someKey);
+    await store.delete(someKey);
+    await expect(run()).rejects.toMatchObject({ code: "archive_incomplete" });
+    expect(await countEvents(ch, tenant)).toBe(1400);
+    await store.put(someKey, saved ?? Buffer.alloc(0));
+
     const first = await run();
     expect(first.inserted).toBe(800);
     expect(first.duplicates).toBe(50);

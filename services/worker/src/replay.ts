@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import type { ClickHouse, Reader, Writer } from "@pulse/clickhouse";
-import { BadRequestError, type Logger } from "@pulse/kit";
+import { BadRequestError, PulseError, type Logger } from "@pulse/kit";
 import type { ObjectStore } from "@pulse/storage";
 import type { ArchivedMessage } from "./archive";
 import { decodeMessage, type Decoded } from "./message";
@@ -61,41 +61,35 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
   const runId = randomUUID();
   const params = { from: chTime(req.from), to: chTime(req.to), tenant: req.tenant ?? "" };
   const tenantFilter = req.tenant ? " AND tenant = {tenant:String}" : "";
+  const keys = await archiveKeys(deps.store, req);
+
+  // Nothing is deleted unless the archive holds every event ClickHouse has for the range: an
+  // archive gap (objects still pending when a worker died during an S3 outage) must not turn a
+  // replay into a loss. This reads the archive twice; a replay is rare, a loss is not undoable.
+  const archived = new Set<string>();
+  for (const key of keys) for (const x of await readArchived(deps.store, key, req)) archived.add(`${x.d.tenant}\u0000${x.d.event.id}`);
+  const [stored] = await deps.reader.query<{ n: number | string }>(
+    `SELECT uniqExact(tenant, event_id) AS n FROM feedback_events
+     WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}`,
+    params,
+  );
+  if (archived.size < Number(stored?.n ?? 0)) {
+    throw new PulseError(
+      "archive_incomplete",
+      `the archive holds ${archived.size} distinct events for the range but ClickHouse has ${Number(stored?.n ?? 0)}: replaying would lose events, nothing was changed`,
+    );
+  }
+
   const mutate = async (sql: string) => deps.ch.client.command({ query: sql, query_params: params, clickhouse_settings: { mutations_sync: "2" } });
   await mutate(`ALTER TABLE feedback_events DELETE WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}`);
   for (const table of ROLLUPS) {
     await mutate(`ALTER TABLE ${table} DELETE WHERE bucket >= toDateTime({from:DateTime64(3, 'UTC')}, 'UTC') AND bucket < toDateTime({to:DateTime64(3, 'UTC')}, 'UTC')${tenantFilter}`);
   }
 
-  // Events are archived by the hour they were RECEIVED, which is never before they occurred
-  // (less the contract's future skew), so every object dated from the day before `from` on may hold some.
-  const tenants = req.tenant ? [req.tenant] : await listTenants(deps.store);
-  const firstDay = new Date(req.from.getTime() - DAY).toISOString().slice(0, 10);
-  const keys: string[] = [];
-  for (const t of tenants) {
-    for (const k of await deps.store.list(`raw/${t}/`)) {
-      const day = k.split("/")[2] ?? "";
-      if (day >= firstDay) keys.push(k);
-    }
-  }
   const result: ReplayResult = { runId, objects: keys.length, messages: 0, inserted: 0, duplicates: 0, skipped: 0 };
   let done = 0;
   for (const key of keys) {
-    const body = await deps.store.get(key);
-    const lines = body ? gunzipSync(body).toString("utf8").split("\n").filter(Boolean) : [];
-    const items: { m: { offset: string; timestamp: string }; d: Decoded; partition: number }[] = [];
-    for (const line of lines) {
-      result.messages++;
-      const a = JSON.parse(line) as ArchivedMessage;
-      const step = decodeMessage(Buffer.from(a.value, "utf8"));
-      if (step.kind !== "ok") {
-        result.skipped++;
-        continue;
-      }
-      const t = Date.parse(step.value.event.occurredAt);
-      if (t < req.from.getTime() || t >= req.to.getTime()) continue;
-      items.push({ m: { offset: a.offset, timestamp: a.timestamp }, d: step.value, partition: a.partition });
-    }
+    const items = await readArchived(deps.store, key, req, result);
     if (items.length > 0) {
       const { rows, duplicates } = await buildEventRows(items, items[0]?.partition ?? 0, deps);
       await deps.writer.insert("feedback_events", EVENT_COLUMNS, rows, { dedupToken: `replay:${runId}:${key}` });
@@ -122,7 +116,33 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
   return result;
 }
 
-async function listTenants(store: ObjectStore): Promise<string[]> {
-  const keys = await store.list("raw/");
-  return [...new Set(keys.map((k) => k.split("/")[1] ?? "").filter(Boolean))];
+/**
+ * The archive objects that may hold events of the range, from one listing. Events are archived by
+ * the hour they were RECEIVED, which is never before they occurred (less the contract's future
+ * skew), so every object dated from the day before `from` on may hold some.
+ */
+async function archiveKeys(store: ObjectStore, req: ReplayRequest): Promise<string[]> {
+  const firstDay = new Date(req.from.getTime() - DAY).toISOString().slice(0, 10);
+  return (await store.list(req.tenant ? `raw/${req.tenant}/` : "raw/")).filter((k) => (k.split("/")[2] ?? "") >= firstDay);
+}
+
+type ArchivedItem = { m: { offset: string; timestamp: string }; d: Decoded; partition: number };
+
+/** The decodable archived events of one object that occurred in the range (counts into `tally` when given). */
+async function readArchived(store: ObjectStore, key: string, req: ReplayRequest, tally?: ReplayResult): Promise<ArchivedItem[]> {
+  const body = await store.get(key);
+  const lines = body ? gunzipSync(body).toString("utf8").split("\n").filter(Boolean) : [];
+  const items: ArchivedItem[] = [];
+  for (const line of lines) {
+    if (tally) tally.messages++;
+    const a = JSON.parse(line) as ArchivedMessage;
+    const step = decodeMessage(Buffer.from(a.value, "utf8"));
+    if (step.kind !== "ok") {
+      if (tally) tally.skipped++;
+      continue;
+    }
+    const t = Date.parse(step.value.event.occurredAt);
+    if (t >= req.from.getTime() && t < req.to.getTime()) items.push({ m: { offset: a.offset, timestamp: a.timestamp }, d: step.value, partition: a.partition });
+  }
+  return items;
 }
