@@ -24,7 +24,8 @@ function opsConfig(ctx: CommandContext) {
 }
 
 function logger(ctx: CommandContext): Logger {
-  return createLogger("cli", opsConfig(ctx).LOG_LEVEL === "info" ? "warn" : opsConfig(ctx).LOG_LEVEL);
+  const level = opsConfig(ctx).LOG_LEVEL;
+  return createLogger("cli", level === "info" ? "warn" : level);
 }
 
 /** pulse migrate: applies infra/clickhouse to the configured ClickHouse (embedded or server). */
