@@ -65,3 +65,23 @@ export {
   regularizedGammaQ,
   gammaQuantile,
 } from "./special-functions";
+export { InvalidParameterError } from "./parameters";
+export {
+  closedAndPendingFcr,
+  DEFAULT_FCR_WINDOW_MS,
+  DEFAULT_FCR_BIN_MS,
+  type FcrCohort,
+  type FcrParams,
+  type ClosedFcr,
+  type PendingFcr,
+} from "./fcr-cohorts";
+export {
+  earlyFcr,
+  fcrKaplanMeierCurve,
+  DEFAULT_MIN_AT_RISK,
+  type EarlyFcr,
+  type FcrKaplanMeierParams,
+  type KaplanMeierStep,
+  type IntervalMethod,
+} from "./fcr-kaplan-meier";
+export { fcrScores, type FcrScores } from "./fcr-scores";
