@@ -38,7 +38,10 @@ function bruteForce(contacts: readonly SimContact[]) {
   return { n, resolved, pending, knownUnresolved };
 }
 
-describe("closed-window FCR and pending contacts", () => {
+// Simulations of thousands of contacts are CPU-bound; the machine running them may be shared.
+const SIMULATION = { timeout: 60_000 };
+
+describe("closed-window FCR and pending contacts", SIMULATION, () => {
   for (const seed of [1, 2, 3]) {
     it(`equal a contact-by-contact brute force over 10 days of simulated contacts (seed ${seed})`, () => {
       const contacts = simulateContacts({

@@ -78,7 +78,10 @@ function expectClose(actual: number | null, expected: number, rel = 1e-12): void
   expect(Math.abs(actual! - expected)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(expected)));
 }
 
-describe("early FCR: Kaplan–Meier over the time to first repeat", () => {
+// Simulations of thousands of contacts are CPU-bound; the machine running them may be shared.
+const SIMULATION = { timeout: 60_000 };
+
+describe("early FCR: Kaplan–Meier over the time to first repeat", SIMULATION, () => {
   for (const { seed, history } of [
     { seed: 1, history: 10 * DAY },
     { seed: 2, history: 10 * DAY },

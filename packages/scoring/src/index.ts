@@ -85,3 +85,25 @@ export {
   type IntervalMethod,
 } from "./fcr-kaplan-meier";
 export { fcrScores, type FcrScores } from "./fcr-scores";
+export {
+  expectationGapScore,
+  expectationGapStatsOf,
+  expectationGapContribution,
+  EXPECTATION_GAP_COLUMNS,
+  EMPTY_EXPECTATION_GAP_STATS,
+  type ExpectationGapStats,
+  type ExpectationGapScore,
+} from "./expectation-gap";
+export {
+  operationalDrivers,
+  npsOutcome,
+  csatTop2Outcome,
+  type OperationalDriverRow,
+  type OperationalDriverOptions,
+  type OperationalDriversAnalysis,
+  type OperationalDriverError,
+  type DriverEffect,
+  type DroppedDriver,
+  type Coefficient,
+} from "./operational-drivers";
+export { type SeType } from "./ols-regression";
