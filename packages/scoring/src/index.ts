@@ -107,3 +107,23 @@ export {
   type Coefficient,
 } from "./operational-drivers";
 export { type SeType } from "./ols-regression";
+export {
+  actionEffect,
+  MDE_MULTIPLIER,
+  DEFAULT_MIN_CELL_N,
+  type ActionEffectInput,
+  type ActionEffect,
+  type ActionMetric,
+  type Cells,
+  type CellSummary,
+  type EffectTest,
+  type Verdict,
+  type Direction as ActionDirection,
+} from "./action-effect";
+export {
+  recoveryRate,
+  recoveryStatsOf,
+  type RecoveryStats,
+  type RecoveryRate,
+  type Share,
+} from "./recovery-rate";
