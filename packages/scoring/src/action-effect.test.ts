@@ -211,6 +211,32 @@ describe("corrective action effects", () => {
     expect(alone.verdict).toBe("worse");
   });
 
+  it("worked example from the README", () => {
+    const e = actionEffect({
+      metric: "nps",
+      expectedDirection: "increase",
+      treated: {
+        before: { n: 400, promoters: 160, passives: 120, detractors: 120 },
+        after: { n: 400, promoters: 200, passives: 120, detractors: 80 },
+      },
+      control: {
+        before: { n: 500, promoters: 200, passives: 150, detractors: 150 },
+        after: { n: 500, promoters: 210, passives: 150, detractors: 140 },
+      },
+    });
+    // Cell variances: 6900/400, 6100/400, 6900/500, 6804/500 → Σ = 59.908
+    const se = Math.sqrt(17.25 + 15.25 + 13.8 + 13.608);
+    expect(e.effect).toBe(16);
+    expectClose(e.differenceInDifferences!.se, se, 1e-12);
+    expect(se).toBeCloseTo(7.74, 2);
+    expect(e.differenceInDifferences!.pValue!).toBeCloseTo(0.0387, 4);
+    expect(e.ci95![0]).toBeCloseTo(0.83, 2);
+    expect(e.ci95![1]).toBeCloseTo(31.17, 2);
+    expect(e.minimumDetectableEffect!).toBeCloseTo(21.68, 2);
+    expect(e.beforeAfter.estimate).toBe(20);
+    expect(e.verdict).toBe("improved");
+  });
+
   it("without a control the before/after test is compareNps(after, before)", () => {
     const w = npsWorld(4, 600, 12, 0);
     const e = npsEffect(w, false);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { closedAndPendingFcr, type FcrCohort } from "./fcr-cohorts";
 import { earlyFcr, fcrKaplanMeierCurve, type EarlyFcr } from "./fcr-kaplan-meier";
+import { fcrScores } from "./fcr-scores";
 import {
   DAY,
   HOUR,
@@ -350,5 +351,82 @@ describe("early FCR: Kaplan–Meier over the time to first repeat", SIMULATION, 
         /minAtRisk must be a positive integer/,
       );
     });
+  });
+});
+
+describe("FCR worked example from the README", () => {
+  const MIN = MINUTE;
+  const T = 1_717_999_980_000; // a minute boundary
+  const cohorts: FcrCohort[] = [
+    {
+      start: T - 8 * DAY,
+      contacts: 200,
+      repeats: [
+        [5, 10],
+        [600, 20],
+        [W_BINS, 2],
+      ],
+    },
+    {
+      start: T - 2 * DAY,
+      contacts: 100,
+      repeats: [
+        [0, 2],
+        [30, 8],
+        [1500, 5],
+      ],
+    },
+    { start: T - 3 * HOUR, contacts: 80, repeats: [[12, 4]] },
+  ];
+  const params = { now: T, allowedLatenessMs: HOUR };
+
+  it("closed, pending and the Kaplan–Meier estimate at W", () => {
+    const s = fcrScores(cohorts, params);
+    expect(s.closed).toMatchObject({ n: 200, resolved: 168, repeated: 32, value: 0.84 });
+    expect(s.closed.ci95![0]).toBeCloseTo(0.7829, 4);
+    expect(s.closed.ci95![1]).toBeCloseTo(0.8843, 4);
+    expect(s.pending).toEqual({ contacts: 180, knownUnresolved: 19 });
+    const factors = [378 / 380, 368 / 378, 364 / 368, 356 / 364, 260 / 280, 255 / 260, 168 / 170];
+    const km = factors.reduce((a, b) => a * b, 1);
+    const v =
+      2 / (380 * 378) +
+      10 / (378 * 368) +
+      4 / (368 * 364) +
+      8 / (364 * 356) +
+      20 / (280 * 260) +
+      5 / (260 * 255) +
+      2 / (170 * 168);
+    expect(s.early).toMatchObject({
+      horizonBin: W_BINS,
+      reachesWindow: true,
+      atRisk: 170,
+      events: 51,
+    });
+    expectClose(s.early.value, km, 1e-14);
+    expectClose(s.early.se, km * Math.sqrt(v), 1e-13);
+    expect(s.early.value).toBeCloseTo(0.8432, 4);
+    expect(s.early.ci95![0]).toBeCloseTo(0.7978, 4);
+    expect(s.early.ci95![1]).toBeCloseTo(0.8791, 4);
+    expect(s).toEqual({
+      ...closedAndPendingFcr(cohorts, params),
+      early: earlyFcr(cohorts, params),
+    });
+  });
+
+  it("the last two days alone reach 2,819 minutes (46 h 59 min), not W", () => {
+    const early = earlyFcr(cohorts.slice(1), params);
+    expect(early).toMatchObject({
+      horizonBin: 2819,
+      horizonMs: 2819 * MIN,
+      reachesWindow: false,
+      atRisk: 85,
+    });
+    expect(early.value).toBeCloseTo(0.871, 3);
+  });
+
+  it("an hour-wide cohort is censored as if all its contacts came at the end of the hour", () => {
+    const hour: FcrCohort = { start: T - 5 * HOUR, widthMs: HOUR, contacts: 50, repeats: [] };
+    // ⌊(5 h − 1 h lateness − 1 h width) / 1 min⌋ = 180
+    expect(earlyFcr([hour], params)).toMatchObject({ horizonBin: 180, value: 1 });
   });
 });

@@ -281,6 +281,27 @@ describe("operational drivers (OLS with HC3 standard errors, LMG importance)", (
     expect(!none.ok && none.error.message).toMatch(/a \(constant\), b \(constant\)/);
   });
 
+  it("worked example from the README: one boolean driver is a difference of NPS, HC3 var = s₁²/(n₁−1) + s₀²/(n₀−1)", () => {
+    const waited = [-100, -100, 0, 100]; // NPS −25
+    const not = [100, 100, 0, 100, -100, 100]; // NPS 50
+    const rows = [
+      ...waited.map((score) => ({ score, drivers: { waited_5m: true } })),
+      ...not.map((score) => ({ score, drivers: { waited_5m: false } })),
+    ];
+    const a = analyse(rows);
+    const d = a.drivers[0]!;
+    expect(d.coefficient).toBeCloseTo(-75, 12);
+    expect(a.intercept.coefficient).toBeCloseTo(50, 12);
+    // s₁² = 27500/3, s₀² = 35000/5
+    expect(d.se!).toBeCloseTo(Math.sqrt(27500 / 3 / 3 + 7000 / 5), 10);
+    expect(a.intercept.se!).toBeCloseTo(Math.sqrt(1400), 10);
+    expect(d.statistic!).toBeCloseTo(-1.1236, 4);
+    expect(d.pValue!).toBeCloseTo(0.2938, 4);
+    expect(d.significant).toBe(false);
+    expect(a.df).toBe(8);
+    expect(d.importance).toBe(1);
+  });
+
   it("codes outcomes so their mean is the score", () => {
     expect([0, 6, 7, 8, 9, 10].map(npsOutcome)).toEqual([-100, -100, 0, 0, 100, 100]);
     expect([1, 3, 4, 5].map(csatTop2Outcome)).toEqual([0, 0, 1, 1]);
