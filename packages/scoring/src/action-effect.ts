@@ -19,7 +19,7 @@
 import { compareMeans, compareNps, compareProportions, SIGNIFICANCE_LEVEL } from "./compare";
 import { sampleVariance } from "./mean";
 import { npsScore } from "./nps";
-import { InvalidParameterError, requirePositiveInteger } from "./parameters";
+import { InvalidParameterError, requireInteger } from "./parameters";
 import { assertRateStats } from "./rates";
 import { Z95, normalQuantile, normalTwoSidedP } from "./special-functions";
 import { tQuantile, tTwoSidedP } from "./student-t";
@@ -229,7 +229,7 @@ export function actionEffect(input: ActionEffectInput): ActionEffect {
   const direction = input.expectedDirection;
   if (direction !== "increase" && direction !== "decrease")
     throw new InvalidParameterError("expectedDirection", "must be increase or decrease", direction);
-  const minCellN = requirePositiveInteger("minCellN", input.minCellN ?? DEFAULT_MIN_CELL_N);
+  const minCellN = requireInteger("minCellN", input.minCellN ?? DEFAULT_MIN_CELL_N, "positive");
   const treated = input.treated as Cells<Stats>;
   const control = (input.control ?? null) as Cells<Stats> | null;
 

@@ -22,12 +22,7 @@
 import type { Histogram } from "./quantiles";
 import { rate } from "./rates";
 import type { Interval } from "./types";
-import {
-  InvalidParameterError,
-  requireInteger,
-  requireNonNegativeInteger,
-  requirePositiveInteger,
-} from "./parameters";
+import { InvalidParameterError, requireInteger } from "./parameters";
 import { InvalidStatsError, assertCount } from "./validate";
 
 export const DEFAULT_FCR_WINDOW_MS = 7 * 24 * 3_600_000;
@@ -70,9 +65,9 @@ export type ResolvedFcrParams = {
 
 export function resolveFcrParams(p: FcrParams): ResolvedFcrParams {
   const now = requireInteger("now", p.now);
-  const latenessMs = requireNonNegativeInteger("allowedLatenessMs", p.allowedLatenessMs);
-  const binMs = requirePositiveInteger("binMs", p.binMs ?? DEFAULT_FCR_BIN_MS);
-  const windowMs = requirePositiveInteger("windowMs", p.windowMs ?? DEFAULT_FCR_WINDOW_MS);
+  const latenessMs = requireInteger("allowedLatenessMs", p.allowedLatenessMs, "nonNegative");
+  const binMs = requireInteger("binMs", p.binMs ?? DEFAULT_FCR_BIN_MS, "positive");
+  const windowMs = requireInteger("windowMs", p.windowMs ?? DEFAULT_FCR_WINDOW_MS, "positive");
   if (windowMs % binMs !== 0)
     throw new InvalidParameterError(
       "windowMs",

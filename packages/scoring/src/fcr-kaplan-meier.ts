@@ -19,7 +19,7 @@
  */
 import { prepareCohort, resolveFcrParams, type FcrCohort, type FcrParams } from "./fcr-cohorts";
 import { wilsonInterval } from "./intervals";
-import { requirePositiveInteger } from "./parameters";
+import { requireInteger } from "./parameters";
 import { Z95 } from "./special-functions";
 import type { Interval } from "./types";
 
@@ -139,7 +139,7 @@ function intervalAt(
 }
 
 function minAtRiskOf(params: FcrKaplanMeierParams): number {
-  return requirePositiveInteger("minAtRisk", params.minAtRisk ?? DEFAULT_MIN_AT_RISK);
+  return requireInteger("minAtRisk", params.minAtRisk ?? DEFAULT_MIN_AT_RISK, "positive");
 }
 
 /** Walks bins 0..last, calling `visit` after each bin's factor is applied. */

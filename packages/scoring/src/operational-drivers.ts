@@ -18,6 +18,7 @@
 import { err, ok, type Result } from "@pulse/kit";
 import { SIGNIFICANCE_LEVEL } from "./compare";
 import { keyDrivers, MAX_KEY_DRIVERS } from "./key-drivers";
+import { dot } from "./linear-algebra";
 import { olsFit, type SeType } from "./ols-regression";
 import { tQuantile, tTwoSidedP } from "./student-t";
 import type { Interval } from "./types";
@@ -146,23 +147,11 @@ function coefficientOf(value: number, se: number | null, df: number): Coefficien
   };
 }
 
-function meanAndSd(xs: readonly number[]): { mean: number; sd: number } {
+/** Mean, sample SD and the centred values (for correlations by dot products). */
+function describe(xs: readonly number[]): { mean: number; sd: number; centred: number[] } {
   const mean = xs.reduce((s, v) => s + v, 0) / xs.length;
-  return { mean, sd: Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (xs.length - 1)) };
-}
-
-function correlation(xs: readonly number[], ys: readonly number[]): number {
-  const mx = meanAndSd(xs).mean;
-  const my = meanAndSd(ys).mean;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  xs.forEach((x, i) => {
-    sxy += (x - mx) * (ys[i]! - my);
-    sxx += (x - mx) ** 2;
-    syy += (ys[i]! - my) ** 2;
-  });
-  return sxy / Math.sqrt(sxx * syy);
+  const centred = xs.map((v) => v - mean);
+  return { mean, sd: Math.sqrt(dot(centred, centred) / (xs.length - 1)), centred };
 }
 
 const DROP_MESSAGE: Record<DroppedDriver["reason"], string> = {
@@ -202,7 +191,7 @@ export function operationalDrivers(
       code: "too_few_rows",
       message: `need at least ${names.length + 2} complete rows for ${names.length} drivers, got ${n}`,
     });
-  const ys = meanAndSd(y);
+  const ys = describe(y);
   if (!(ys.sd > 0))
     return err({ code: "constant_outcome", message: "every respondent has the same score" });
 
@@ -249,7 +238,7 @@ export function operationalDrivers(
   const importanceOf = new Map(lmg?.ok ? lmg.value.drivers.map((d) => [d.driver, d] as const) : []);
 
   const drivers = kept.map((j, a): DriverEffect => {
-    const xs = meanAndSd(cols[j]!);
+    const xs = describe(cols[j]!);
     const coefficient = fit.coefficients[a + 1]!;
     const lmgDriver = importanceOf.get(names[j]!);
     return {
@@ -258,7 +247,7 @@ export function operationalDrivers(
       importance: lmgDriver?.importance ?? null,
       rawWeight: lmgDriver?.rawWeight ?? null,
       beta: (coefficient * xs.sd) / ys.sd,
-      correlation: correlation(cols[j]!, y),
+      correlation: dot(xs.centred, ys.centred) / ((n - 1) * xs.sd * ys.sd),
       mean: xs.mean,
       n,
     };

@@ -14,37 +14,19 @@ export class InvalidParameterError extends PulseError {
   }
 }
 
-export function requirePositiveInteger(name: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v <= 0)
-    throw new InvalidParameterError(name, "must be a positive integer", v);
-  return v;
-}
+/** Integer parameters (epoch ms, durations, counts), by their lower bound. */
+const INTEGER_RULES = {
+  any: { min: -Infinity, rule: "must be an integer" },
+  nonNegative: { min: 0, rule: "must be an integer ≥ 0" },
+  positive: { min: 1, rule: "must be a positive integer" },
+} as const;
 
-export function requireInteger(name: string, v: number): number {
-  if (!Number.isSafeInteger(v)) throw new InvalidParameterError(name, "must be an integer", v);
-  return v;
-}
-
-export function requireNonNegativeInteger(name: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v < 0)
-    throw new InvalidParameterError(name, "must be an integer ≥ 0", v);
-  return v;
-}
-
-export function requireFinite(name: string, v: number): number {
-  if (!Number.isFinite(v)) throw new InvalidParameterError(name, "must be a finite number", v);
-  return v;
-}
-
-export function requireNonNegative(name: string, v: number): number {
-  if (!Number.isFinite(v) || v < 0)
-    throw new InvalidParameterError(name, "must be a finite number ≥ 0", v);
-  return v;
-}
-
-/** 0 < v < 1 (a level or a probability). */
-export function requireOpenUnit(name: string, v: number): number {
-  if (!(v > 0 && v < 1))
-    throw new InvalidParameterError(name, "must be strictly between 0 and 1", v);
+export function requireInteger(
+  name: string,
+  v: number,
+  kind: keyof typeof INTEGER_RULES = "any",
+): number {
+  const { min, rule } = INTEGER_RULES[kind];
+  if (!Number.isSafeInteger(v) || v < min) throw new InvalidParameterError(name, rule, v);
   return v;
 }
