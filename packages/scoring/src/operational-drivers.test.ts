@@ -246,6 +246,20 @@ describe("operational drivers (OLS with HC3 standard errors, LMG importance)", (
     expect(cl.drivers.some((d) => d.driver === "vip")).toBe(true);
   });
 
+  it("past 12 drivers the regression still runs; importance is null and says why", () => {
+    const rand = mulberry32(12);
+    const names = Array.from({ length: 13 }, (_, j) => `d${String(j).padStart(2, "0")}`);
+    const rows = Array.from({ length: 300 }, () => ({
+      score: rand() < 0.5 ? 100 : -100,
+      drivers: Object.fromEntries(names.map((d) => [d, rand() < 0.3])),
+    }));
+    const a = analyse(rows);
+    expect(a.drivers).toHaveLength(13);
+    expect(a.drivers.every((d) => d.importance === null && Number.isFinite(d.pValue))).toBe(true);
+    expect(a.importanceNote).toMatch(/at most 12 drivers \(got 13\)/);
+    expect(analyse(respondents(1, 300, {})).importanceNote).toBeNull();
+  });
+
   it("uses complete cases and reports the rows left out", () => {
     const rows = respondents(11, 500, {});
     rows[3] = { score: null, drivers: rows[3]!.drivers };

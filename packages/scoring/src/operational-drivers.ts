@@ -54,7 +54,7 @@ export type Coefficient = {
 
 export type DriverEffect = Coefficient & {
   driver: string;
-  /** LMG share of R² (Σ = 1 over the drivers); null past MAX_KEY_DRIVERS drivers. */
+  /** LMG share of R² (Σ = 1 over the drivers); null when it cannot be computed (see importanceNote). */
   importance: number | null;
   /** LMG contribution to R² (Σ = r2); null with importance. */
   rawWeight: number | null;
@@ -89,6 +89,8 @@ export type OperationalDriversAnalysis = {
   drivers: DriverEffect[];
   /** Drivers that could not be estimated, and why; the model is fitted without them. */
   dropped: DroppedDriver[];
+  /** Why importance is null (more than MAX_KEY_DRIVERS drivers, or key-drivers refused); null when given. */
+  importanceNote: string | null;
 };
 
 export type OperationalDriverError = {
@@ -199,23 +201,23 @@ export function operationalDrivers(
   const drop = (j: number, reason: DroppedDriver["reason"]) =>
     dropped.push({ driver: names[j]!, reason, message: DROP_MESSAGE[reason] });
   let candidates = names.map((_, j) => j);
-  let fit = olsFit(
-    y,
-    candidates.map((j) => cols[j]!),
-    seType,
-  );
-  fit.constant.forEach((i) => drop(candidates[i]!, "constant"));
-  fit.collinear.forEach((i) => drop(candidates[i]!, "collinear"));
+  const fitCandidates = () => {
+    const f = olsFit(
+      y,
+      candidates.map((j) => cols[j]!),
+      seType,
+    );
+    f.constant.forEach((i) => drop(candidates[i]!, "constant"));
+    f.collinear.forEach((i) => drop(candidates[i]!, "collinear"));
+    return f;
+  };
+  let fit = fitCandidates();
   // HC3 only: drop drivers whose SE rests on a leverage-1 row and refit (each round removes ≥ 1).
   while (fit.leverageOne.length > 0) {
     fit.leverageOne.forEach((i) => drop(candidates[i]!, "leverage_one"));
     const gone = new Set(fit.leverageOne);
     candidates = fit.kept.filter((i) => !gone.has(i)).map((i) => candidates[i]!);
-    fit = olsFit(
-      y,
-      candidates.map((j) => cols[j]!),
-      seType,
-    );
+    fit = fitCandidates();
   }
   const kept = fit.kept.map((i) => candidates[i]!);
   if (kept.length === 0)
@@ -236,6 +238,12 @@ export function operationalDrivers(
         )
       : null;
   const importanceOf = new Map(lmg?.ok ? lmg.value.drivers.map((d) => [d.driver, d] as const) : []);
+  const importanceNote =
+    lmg === null
+      ? `relative importance needs at most ${MAX_KEY_DRIVERS} drivers (got ${kept.length})`
+      : lmg.ok
+        ? null
+        : lmg.error.message;
 
   const drivers = kept.map((j, a): DriverEffect => {
     const xs = describe(cols[j]!);
@@ -269,5 +277,6 @@ export function operationalDrivers(
     intercept: coefficientOf(fit.coefficients[0]!, fit.se[0] ?? null, fit.df),
     drivers,
     dropped,
+    importanceNote,
   });
 }
