@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { closedAndPendingFcr, type FcrCohort } from "./fcr-cohorts";
+import { earlyFcr, fcrKaplanMeierCurve } from "./fcr-kaplan-meier";
 import {
   DAY,
   HOUR,
@@ -69,7 +70,7 @@ describe("closed-window FCR and pending contacts", SIMULATION, () => {
     });
   }
 
-  it("merges exactly: cohorts of two groups concatenated give the figures of the pooled cohorts", () => {
+  it("merges exactly: cohorts of two groups concatenated give every figure of the pooled cohorts", () => {
     const contacts = simulateContacts({
       seed: 9,
       now: NOW,
@@ -87,6 +88,9 @@ describe("closed-window FCR and pending contacts", SIMULATION, () => {
     expect(split.length).toBeGreaterThan(pooled.length); // some minutes appear in both groups
     const params = { now: NOW, allowedLatenessMs: L };
     expect(closedAndPendingFcr(split, params)).toEqual(closedAndPendingFcr(pooled, params));
+    // The early estimate too: its risk table is a sum over cohorts, so it is identical.
+    expect(fcrKaplanMeierCurve(split, params)).toEqual(fcrKaplanMeierCurve(pooled, params));
+    expect(earlyFcr(split, params)).toEqual(earlyFcr(pooled, params));
   });
 
   it("closure rule start + width + W + L ≤ now, at the boundary", () => {
