@@ -65,3 +65,65 @@ export {
   regularizedGammaQ,
   gammaQuantile,
 } from "./special-functions";
+export { InvalidParameterError } from "./parameters";
+export {
+  closedAndPendingFcr,
+  DEFAULT_FCR_WINDOW_MS,
+  DEFAULT_FCR_BIN_MS,
+  type FcrCohort,
+  type FcrParams,
+  type ClosedFcr,
+  type PendingFcr,
+} from "./fcr-cohorts";
+export {
+  earlyFcr,
+  fcrKaplanMeierCurve,
+  DEFAULT_MIN_AT_RISK,
+  type EarlyFcr,
+  type FcrKaplanMeierParams,
+  type KaplanMeierStep,
+  type IntervalMethod,
+} from "./fcr-kaplan-meier";
+export { fcrScores, type FcrScores } from "./fcr-scores";
+export {
+  expectationGapScore,
+  expectationGapStatsOf,
+  expectationGapContribution,
+  EXPECTATION_GAP_COLUMNS,
+  EMPTY_EXPECTATION_GAP_STATS,
+  type ExpectationGapStats,
+  type ExpectationGapScore,
+} from "./expectation-gap";
+export {
+  operationalDrivers,
+  npsOutcome,
+  csatTop2Outcome,
+  type OperationalDriverRow,
+  type OperationalDriverOptions,
+  type OperationalDriversAnalysis,
+  type OperationalDriverError,
+  type DriverEffect,
+  type DroppedDriver,
+  type Coefficient,
+} from "./operational-drivers";
+export { type SeType } from "./ols-regression";
+export {
+  actionEffect,
+  MDE_MULTIPLIER,
+  DEFAULT_MIN_CELL_N,
+  type ActionEffectInput,
+  type ActionEffect,
+  type ActionMetric,
+  type Cells,
+  type CellSummary,
+  type EffectTest,
+  type Verdict,
+  type Direction as ActionDirection,
+} from "./action-effect";
+export {
+  recoveryRate,
+  recoveryStatsOf,
+  type RecoveryStats,
+  type RecoveryRate,
+  type Share,
+} from "./recovery-rate";
