@@ -45,6 +45,8 @@ export type ChunkResult =
       verdicts: number;
       /** Kafka timestamps (ms) of the inserted messages, for the freshness histogram. */
       producedAt: number[];
+      /** Per tenant stored, the newest Kafka timestamp among its stored messages (the freshness watermark). */
+      tenants: Map<string, number>;
       /** How long the feedback_events insert (with its materialized views) took. */
       insertSeconds: number;
     };
@@ -108,8 +110,15 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, t
     deadLetters,
     verdicts: fcr.verdictRows.length,
     producedAt: stored.map((e) => Number(e.m.timestamp)),
+    tenants: newestPerTenant(stored),
     insertSeconds,
   };
+}
+
+function newestPerTenant(stored: { m: InMessage; d: Decoded }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const { m, d } of stored) out.set(d.tenant, Math.max(out.get(d.tenant) ?? 0, Number(m.timestamp)));
+  return out;
 }
 
 async function archive(stored: { m: InMessage; d: Decoded }[], partition: number, chunk: Chunk<InMessage>, deps: ChunkDeps): Promise<void> {

@@ -55,7 +55,9 @@ async function readDeadLetters(kafka: Kafka, topics: Topics, groupId: string, on
     },
   });
   await consumer.start();
-  await Promise.race([done, new Promise((r) => setTimeout(r, timeoutMs))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+  clearTimeout(timer);
   await consumer.stop();
   return count;
 }

@@ -93,8 +93,9 @@ export function createEachBatch(deps: ConsumerLoopDeps) {
       if (out === null) return;
       resolveOffset(String(chunk.end));
       observe(partition, chunk, out, Number(process.hrtime.bigint() - started) / 1e9, batch.highWatermark);
-      const watermark = out.kind === "done" ? Math.max(0, ...out.producedAt) : 0;
-      deps.status.committed(partition, { committed: String(chunk.end + 1n), ...(watermark > 0 ? { watermark } : {}) }).catch((e: unknown) => deps.logger.debug({ err: e }, "status write failed"));
+      const tenants = out.kind === "done" ? out.tenants : new Map<string, number>();
+      const watermark = Math.max(0, ...tenants.values());
+      deps.status.committed(partition, { committed: String(chunk.end + 1n), ...(watermark > 0 ? { watermark } : {}), tenants }).catch((e: unknown) => deps.logger.debug({ err: e }, "status write failed"));
       deps.logger.debug({ partition, start: String(chunk.start), end: String(chunk.end), kind: out.kind }, "chunk done");
       await heartbeat();
     }

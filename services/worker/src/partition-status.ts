@@ -17,14 +17,22 @@ export interface PartitionState {
   worker?: string;
 }
 
+/** When a tenant's events were last stored, and the newest Kafka timestamp among them. */
+export interface TenantState {
+  tenant: string;
+  storedAt: number;
+  watermark: number;
+}
+
 export interface PartitionStatus {
-  committed(partition: number, s: { committed: string; watermark?: number }): Promise<void>;
+  committed(partition: number, s: { committed: string; watermark?: number; tenants?: ReadonlyMap<string, number> }): Promise<void>;
   failing(partition: number, s: { since: number; attempts: number; error: string }): Promise<void>;
   read(): Promise<PartitionState[]>;
 }
 
-/** The key of a group's status hash; `pulse status` reads it with the same Redis key prefix as the worker. */
+/** The keys of a group's status hashes; `pulse status` reads them with the worker's Redis key prefix. */
 export const statusKey = (group: string, topic: string) => `status:${group}:${topic}`;
+export const tenantsKey = (group: string, topic: string) => `status:${group}:${topic}:tenants`;
 
 /**
  * Per-partition status in one Redis hash per group and topic. Best effort: a status write that
@@ -33,15 +41,22 @@ export const statusKey = (group: string, topic: string) => `status:${group}:${to
 export function createPartitionStatus(redis: Redis, group: string, topic: string, worker: string, now: () => number = Date.now): PartitionStatus {
   const key = statusKey(group, topic);
   const last = new Map<number, PartitionState>();
-  const write = async (s: PartitionState) => {
+  const write = async (s: PartitionState, tenants?: ReadonlyMap<string, number>) => {
     last.set(s.partition, s);
-    await redis.hset(key, String(s.partition), JSON.stringify(s));
+    const p = redis.pipeline().hset(key, String(s.partition), JSON.stringify(s));
+    const at = now();
+    for (const [tenant, watermark] of tenants ?? []) {
+      p.hset(tenantsKey(group, topic), tenant, JSON.stringify({ tenant, storedAt: at, watermark } satisfies TenantState));
+    }
+    const res = await p.exec();
+    const failed = res?.find(([e]) => e);
+    if (failed?.[0]) throw failed[0];
   };
   return {
     committed: (partition, s) => {
       const prior = last.get(partition);
       const watermark = Math.max(s.watermark ?? 0, prior?.watermark ?? 0) || undefined;
-      return write({ partition, committed: s.committed, committedAt: now(), ...(watermark ? { watermark } : {}), worker });
+      return write({ partition, committed: s.committed, committedAt: now(), ...(watermark ? { watermark } : {}), worker }, s.tenants);
     },
     failing: (partition, s) => {
       const prior = last.get(partition) ?? { partition };
@@ -56,4 +71,11 @@ export async function readPartitionStatus(redis: Redis, group: string, topic: st
   return Object.values(all)
     .map((v) => JSON.parse(v) as PartitionState)
     .sort((a, b) => a.partition - b.partition);
+}
+
+export async function readTenantStatus(redis: Redis, group: string, topic: string): Promise<TenantState[]> {
+  const all = await redis.hgetall(tenantsKey(group, topic));
+  return Object.values(all)
+    .map((v) => JSON.parse(v) as TenantState)
+    .sort((a, b) => a.tenant.localeCompare(b.tenant));
 }

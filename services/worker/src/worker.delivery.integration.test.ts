@@ -2,6 +2,7 @@
  * Exactly once without hidden limits (issue 8.4) and no stalled partition on rejected rows
  * (issue 8.1), against a real Kafka broker, Redis and chDB. Each test names the defect it guards.
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { createReader, createWriter, type ClickHouse, type Writer } from "@pulse/clickhouse";
@@ -19,7 +20,7 @@ import { listDeadLetters } from "./dlq";
 import { createEnrichment } from "./enrichment";
 import { createRedisIdClaims } from "./id-claims";
 import { makeEvents } from "./testing/events";
-import { countEvents, privateTopics, produce, removeTempDirs, tempClickHouse, tempDir, waitFor, wire } from "./testing/harness";
+import { countEvents, privateTopics, produce, REPO_ROOT, removeTempDirs, tempClickHouse, tempDir, waitFor, wire } from "./testing/harness";
 
 // Registered first, so it runs after every other afterAll (they close what lives in the folders).
 afterAll(removeTempDirs);
@@ -261,5 +262,74 @@ describe("rows ClickHouse rejects never stall a partition", () => {
     expect(await countEvents(ch, tenant)).toBe(64);
     const [distinct] = await reader.query<{ n: number }>("SELECT uniqExact(event_id) AS n FROM feedback_events WHERE tenant = {t:String}", { t: tenant });
     expect(Number(distinct?.n)).toBe(64);
+  });
+});
+
+describe("a partition that cannot advance is visible", () => {
+  it("reports a stalled partition (metric and pulse status), keeps the others moving, and recovers exactly", async () => {
+    const tenant = `v${randomUUID().slice(0, 6)}`;
+    const { kafka, topics, prefix } = await privateTopics(stack.KAFKA_BROKERS.split(","), 3);
+    const ch = await clickhouse();
+    // A broken materialized view that fails on one event: the block is already in the source
+    // table when the view throws, so the chunk must be retried (never split), and it waits.
+    await ch.client.command({ query: "CREATE TABLE stall_probe (id String, x UInt8) ENGINE = MergeTree ORDER BY id" });
+    await ch.client.command({ query: "CREATE MATERIALIZED VIEW stall_probe_mv TO stall_probe AS SELECT event_id AS id, throwIf(event_id = 'stall-me', 'broken view') AS x FROM feedback_events" });
+    const redis = redisFor(tenant);
+    const group = `g-${tenant}`;
+    const events = makeEvents(300, { seed: 19, idPrefix: tenant, customers: 300 });
+    const stuck = { ...(events[0] as FeedbackEvent), id: "stall-me" } as FeedbackEvent;
+    await produce(kafka, topics.feedback, [stuck, ...events.slice(1)].map((e) => wire(tenant, e)), 300);
+    const worker = createWorker({
+      kafka,
+      topics,
+      groupId: group,
+      ch,
+      redis,
+      store: createLocalStore(tempDir("pulse-archive-")),
+      registry: createMetricsRegistry("worker-test", { defaults: false }),
+      catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
+      maxChunk: 1000,
+      partitionsConcurrently: 3,
+      sessionTimeoutMs: 6000,
+      stallAfterMs: 1500,
+      logger: silentLogger,
+      retry: { minMs: 100, maxMs: 500 },
+      fcr: { windowMs: 7 * 86_400_000, graceMs: 0, sweepIntervalMs: 3_600_000 },
+    });
+    await worker.start();
+    const stalledGauge = async () => (await worker.metrics.stalled.get()).values.filter((v) => v.value === 1).map((v) => Number(v.labels.partition));
+    const [stalledPartition] = await waitFor("a stalled partition", stalledGauge, (ps) => ps.length === 1, 30_000);
+    // The other partitions go on meanwhile: they reach the end of the log.
+    await waitFor(
+      "the other partitions to reach the end",
+      async () => (await consumerLag(kafka, group, topics.feedback)).filter((p) => p.partition !== stalledPartition).reduce((n, p) => n + p.lag, 0n),
+      (lag) => lag === 0n,
+      60_000,
+    );
+
+    // `pulse status`, as an operator runs it, in its own process with the worker's settings
+    // (spawned asynchronously: the worker in this process must keep heartbeating meanwhile).
+    const status = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ["--import", "tsx", "services/cli/src/main.ts", "status"], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, KAFKA_BROKERS: stack.KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: prefix, REDIS_URL: stack.REDIS_URL, REDIS_KEY_PREFIX: `it:${tenant}:`, WORKER_GROUP_ID: group, WORKER_STALL_SECONDS: "1", LOG_LEVEL: "error" },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+      child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+      child.on("close", (code) => resolve({ status: code, stdout, stderr }));
+    });
+    expect(status.status, status.stderr).toBe(3);
+    expect(status.stdout).toMatch(new RegExp(`^${String(stalledPartition)}\\s.*STALLED since .*broken view`, "m"));
+    expect(status.stdout).toContain("1 partition(s) STALLED");
+    expect(status.stdout).toMatch(new RegExp(`^${tenant}\\s`, "m"));
+
+    // The operator fixes the view: the waiting chunk goes through, and nothing counts twice.
+    await ch.client.command({ query: "DROP VIEW stall_probe_mv" });
+    await drained(kafka, group, topics.feedback);
+    await waitFor("the gauge to clear", stalledGauge, (ps) => ps.length === 0, 10_000);
+    await worker.stop();
+    expect(await counts(ch, tenant)).toEqual(all(300));
   });
 });
