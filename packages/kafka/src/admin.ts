@@ -67,17 +67,17 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
  */
 export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  let last: unknown = null;
+  let last = "";
   while (Date.now() < until) {
     try {
       const md = await admin.fetchTopicMetadata({ topics });
       if (md.topics.length === topics.length && md.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
     } catch (e) {
-      last = e;
+      last = e instanceof Error ? e.message : String(e);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`topics ${topics.join(", ")} have no leader after ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
+  throw new Error(`topics ${topics.join(", ")} have no leader after ${timeoutMs} ms${last ? `: ${last}` : ""}`);
 }
 
 /** The cluster's id: it changes when a broker's storage is formatted anew. */
