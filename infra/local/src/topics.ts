@@ -43,7 +43,9 @@ async function apply(admin: Admin, action: TopicAction, progress: Progress): Pro
   switch (action.kind) {
     case "create":
       await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs' own wait lets an UNKNOWN_TOPIC_OR_PARTITION answer from a broker that has not
+        // caught up yet escape as an unhandled rejection on a busy machine: poll instead.
+        waitForLeaders: false,
         topics: [
           {
             topic: action.spec.name,
@@ -55,6 +57,7 @@ async function apply(admin: Admin, action: TopicAction, progress: Progress): Pro
           },
         ],
       });
+      await waitForLeaders(admin, action.spec.name);
       progress(`topics: created ${action.spec.name} (${action.spec.partitions} partitions)`);
       return;
     case "add-partitions":
@@ -80,6 +83,17 @@ async function apply(admin: Admin, action: TopicAction, progress: Progress): Pro
       progress(`topics: warning: ${action.name} ${action.message}`);
       return;
   }
+}
+
+async function waitForLeaders(admin: Admin, topic: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const md = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => null);
+    const t = md?.topics[0];
+    if (t && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`topic ${topic} has no leader after ${timeoutMs} ms`);
 }
 
 /**

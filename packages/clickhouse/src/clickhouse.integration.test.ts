@@ -61,15 +61,26 @@ describe("ClickHouse adapter (chDB)", () => {
     ]);
   });
 
+  it("classifies an insert into a missing table as a rejected statement, not rejected data", async () => {
+    await expect(createWriter(ch).insert("no_such_table", ["id"], [[1]])).rejects.toMatchObject({ code: "clickhouse_rejected", retry: false });
+  });
+
+  it("inserts a block spanning far more than 100 monthly partitions (a historical import)", async () => {
+    await ch.client.command({ query: "CREATE TABLE IF NOT EXISTS by_month (m Date, n UInt32) ENGINE = MergeTree PARTITION BY toYYYYMM(m) ORDER BY m" });
+    const rows = Array.from({ length: 240 }, (_, i) => [`${2005 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}-15`, i]);
+    await createWriter(ch).insert("by_month", ["m", "n"], rows);
+    expect(await createReader(ch).query("SELECT count() AS n, uniqExact(toYYYYMM(m)) AS months FROM by_month")).toEqual([{ n: 240, months: 240 }]);
+  });
+
   it("binds parameters instead of building SQL from input", async () => {
     const hostile = "x' OR 1=1 --";
     const got = await createReader(ch).query<{ n: number }>("SELECT count() AS n FROM items WHERE v = {v:String}", { v: hostile });
     expect(got).toEqual([{ n: 0 }]);
   });
 
-  it("classifies a bad insert as permanent and names the table", async () => {
+  it("classifies a bad insert as rejected data and names the table", async () => {
     await expect(createWriter(ch).insert("items", ["id", "v"], [["not a number", "x"]])).rejects.toMatchObject({
-      code: "clickhouse_rejected",
+      code: "clickhouse_rejected_data",
       retry: false,
       message: expect.stringContaining("insert into items") as unknown,
     });

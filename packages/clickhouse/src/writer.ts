@@ -40,6 +40,11 @@ export function createWriter(ch: ClickHouse): Writer {
             max_insert_block_size: "1000000000",
             min_insert_block_size_rows: "0",
             min_insert_block_size_bytes: "0",
+            // Raised deliberately from ClickHouse's default of 100: a block inserts one part per
+            // month it touches, and an accepted historical import spans years. The contract bounds
+            // occurredAt (2000-01 on, at most a day ahead: about 330 months in 2027), so no
+            // accepted chunk can reach 1000 and be refused with TOO_MANY_PARTS forever.
+            max_partitions_per_insert_block: "1000",
           },
         }));
       } catch (e) {
@@ -49,27 +54,40 @@ export function createWriter(ch: ClickHouse): Writer {
   };
 }
 
-/** ClickHouse error codes that mean "the data is wrong": retrying cannot help. */
-const PERMANENT = new Set([
+/** ClickHouse error codes that mean "these rows are wrong": the same rows fail again, others may pass. */
+const DATA_REJECTED = new Set([
   "CANNOT_PARSE_INPUT_ASSERTION_FAILED",
   "CANNOT_PARSE_TEXT",
+  "CANNOT_PARSE_DATETIME",
+  "CANNOT_PARSE_NUMBER",
+  "CANNOT_PARSE_DATE",
+  "CANNOT_READ_ARRAY_FROM_TEXT",
+  "CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN",
   "TYPE_MISMATCH",
   "INCORRECT_DATA",
-  "UNKNOWN_IDENTIFIER",
-  "NO_SUCH_COLUMN_IN_TABLE",
-  "UNKNOWN_TABLE",
-  "SYNTAX_ERROR",
-  "CANNOT_PARSE_DATETIME",
   "VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE",
+  "VIOLATED_CONSTRAINT",
+  "TOO_LARGE_STRING_SIZE",
 ]);
 
+/** Codes that mean "this statement is wrong" (schema or code): retrying the same statement cannot help. */
+const STATEMENT_REJECTED = new Set(["UNKNOWN_IDENTIFIER", "NO_SUCH_COLUMN_IN_TABLE", "UNKNOWN_TABLE", "SYNTAX_ERROR", "INCORRECT_NUMBER_OF_COLUMNS"]);
+
+/**
+ * Maps a ClickHouse failure to a PulseError whose code says what a caller can do:
+ * `clickhouse_rejected_data` (these rows: retrying them cannot help, other rows may pass),
+ * `clickhouse_rejected` (the statement or schema: fix the code or run the migrations),
+ * `clickhouse_unavailable` (anything else: retry). `details.clickhouseCode` keeps ClickHouse's own.
+ */
 export function classifyClickHouseError(e: unknown, what: string): PulseError {
   const type = typeof e === "object" && e !== null && "type" in e ? String((e).type) : "";
   const message = e instanceof Error ? e.message : String(e);
-  const retry = !PERMANENT.has(type);
-  return new PulseError(retry ? "clickhouse_unavailable" : "clickhouse_rejected", `${what} failed: ${type ? `${type}: ` : ""}${message}`, {
+  const code = DATA_REJECTED.has(type) ? "clickhouse_rejected_data" : STATEMENT_REJECTED.has(type) ? "clickhouse_rejected" : "clickhouse_unavailable";
+  const retry = code === "clickhouse_unavailable";
+  return new PulseError(code, `${what} failed: ${type ? `${type}: ` : ""}${message}`, {
     retry,
     status: retry ? 503 : 500,
     cause: e,
+    ...(type ? { details: { clickhouseCode: type } } : {}),
   });
 }

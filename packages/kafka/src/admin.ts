@@ -1,4 +1,4 @@
-import type { Kafka } from "kafkajs";
+import type { Admin, Kafka } from "kafkajs";
 
 export interface PartitionLag {
   topic: string;
@@ -52,10 +52,32 @@ export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<vo
   try {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length === 0) return;
+    await admin.createTopics({ topics: missing, waitForLeaders: false });
+    await waitForLeaders(admin, missing.map((s) => s.topic));
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Polls the topics' metadata until every partition has a leader. kafkajs' own `waitForLeaders`
+ * lets an UNKNOWN_TOPIC_OR_PARTITION answer (a broker that has not caught up with the new topic
+ * yet, common on a busy machine) escape as an unhandled rejection; here it is just "not yet".
+ */
+export async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < until) {
+    try {
+      const md = await admin.fetchTopicMetadata({ topics });
+      if (md.topics.length === topics.length && md.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (e) {
+      last = e instanceof Error ? e.message : String(e);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`topics ${topics.join(", ")} have no leader after ${timeoutMs} ms${last ? `: ${last}` : ""}`);
 }
 
 /** The cluster's id: it changes when a broker's storage is formatted anew. */

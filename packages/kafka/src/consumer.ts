@@ -19,6 +19,8 @@ export interface BatchConsumerOptions {
 export interface BatchConsumer {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Commits `offset` (the next offset to read) of one partition of this group. */
+  commit(topic: string, partition: number, offset: string): Promise<void>;
   readonly raw: Consumer;
 }
 
@@ -49,5 +51,6 @@ export function createBatchConsumer(kafka: Kafka, opts: BatchConsumerOptions): B
     async stop() {
       await raw.disconnect();
     },
+    commit: (topic, partition, offset) => raw.commitOffsets([{ topic, partition, offset }]),
   };
 }

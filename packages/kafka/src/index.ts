@@ -10,5 +10,5 @@ export {
   type KafkaMessage,
   type Batch,
 } from "./consumer";
-export { clusterId, consumerLag, ensureTopics, kafkaReachable, rewindGroup, type PartitionLag, type TopicSpec } from "./admin";
+export { clusterId, consumerLag, ensureTopics, kafkaReachable, rewindGroup, waitForLeaders, type PartitionLag, type TopicSpec } from "./admin";
 export type { Kafka } from "kafkajs";

@@ -15,6 +15,7 @@ const HELP = `pulse — customer feedback in, live CX scores out
   pulse import <s3-url|path> --mapping <name|file> --tenant <t> [--source s] [--inline]
   pulse replay --from YYYY-MM-DD --to YYYY-MM-DD [--tenant t]
   pulse dlq list | pulse dlq redrive [--reason code]
+  pulse status [--json]             lag, stalled partitions, freshness, dead letters by reason
   pulse catalogue load <file> --tenant <t>
   pulse test                        (from ./pulse) install, start what the tests need, run every test
 
@@ -25,7 +26,7 @@ const root = fileURLToPath(new URL("../../../", import.meta.url));
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const ctx: CommandContext = { root, env: process.env, stdout: process.stdout, stderr: process.stderr };
-  const args = parseArgs(rest, ["wait", "inline", "help"]);
+  const args = parseArgs(rest, ["wait", "inline", "help", "json"]);
   switch (command) {
     case "migrate":
       return migrateCommand(ctx);
@@ -37,6 +38,10 @@ async function run(argv: string[]): Promise<number> {
       return replayCommand(ctx, args);
     case "catalogue":
       return catalogueCommand(ctx, args);
+    case "status": {
+      const { statusCommand } = await import("./commands/status");
+      return statusCommand(ctx, args);
+    }
     case "import": {
       const { importCommand } = await import("./commands/import");
       return importCommand(rest, { env: process.env, stdout: process.stdout, stderr: process.stderr });

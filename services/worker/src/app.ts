@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { ClickHouse } from "@pulse/clickhouse";
 import { createReader, createWriter } from "@pulse/clickhouse";
 import { clusterId, consumerLag, createBatchConsumer, createProducer, type Kafka, type Topics } from "@pulse/kafka";
@@ -5,11 +6,14 @@ import type { Logger, Registry } from "@pulse/kit";
 import type { Redis } from "@pulse/redis";
 import type { ObjectStore } from "@pulse/storage";
 import { createArchiver } from "./archive";
+import { createChunkLedger } from "./chunk-ledger";
+import { createRedisChunkRanges } from "./chunk-ranges";
 import { createEachBatch } from "./feedback.consumer";
-import { createRedisIntentStore } from "./intents";
+import { createRedisIdClaims } from "./id-claims";
 import { createWorkerMetrics } from "./metrics";
 import { createEnrichment, type Catalogues } from "./enrichment";
 import { createRedisFcr } from "./fcr";
+import { createPartitionStatus } from "./partition-status";
 
 export interface WorkerDeps {
   kafka: Kafka;
@@ -26,6 +30,12 @@ export interface WorkerDeps {
   sessionTimeoutMs?: number;
   dedupWindowDays?: number;
   fcr: { windowMs: number; graceMs: number; sweepIntervalMs: number };
+  /** A partition whose chunk keeps failing this long is reported stalled (default 60 s). */
+  stallAfterMs?: number;
+  /** Backoff between attempts at a failing chunk (default 500 ms doubling to 30 s). */
+  retry?: { minMs: number; maxMs: number };
+  /** Compressed archive bytes kept in memory while the store is down (default 256 MiB). */
+  archiveMaxPendingBytes?: number;
 }
 
 /**
@@ -38,34 +48,38 @@ export function createWorker(deps: WorkerDeps) {
   const reader = createReader(deps.ch);
   const writer = createWriter(deps.ch);
   const dlqProducer = createProducer(deps.kafka);
-  const archiver = createArchiver(deps.store, deps.logger);
+  const archiver = createArchiver(deps.store, deps.logger, deps.archiveMaxPendingBytes ? { maxPendingBytes: deps.archiveMaxPendingBytes } : {});
   const fcr = createRedisFcr({ redis: deps.redis, writer, logger: deps.logger, ...deps.fcr, onVerdicts: (n) => metrics.verdicts.inc({ source: "window" }, n) });
   const enrichment = createEnrichment({ redis: deps.redis, logger: deps.logger, catalogues: deps.catalogues, onDegraded: (what) => metrics.degraded.inc({ what }) });
   let commit: (partition: number, offset: string) => Promise<void> = () => Promise.reject(new Error("not started"));
+  const status = createPartitionStatus(deps.redis, deps.groupId, deps.topics.feedback, `${hostname()}:${process.pid}`);
   const consumer = createBatchConsumer(deps.kafka, {
     groupId: deps.groupId,
     topics: [deps.topics.feedback],
     partitionsConsumedConcurrently: deps.partitionsConcurrently,
     ...(deps.sessionTimeoutMs ? { config: { sessionTimeout: deps.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(deps.sessionTimeoutMs / 6)) } } : {}),
     eachBatch: createEachBatch({
-      group: deps.groupId,
       topic: deps.topics.feedback,
-      dlqTopic: deps.topics.deadLetters,
       reader,
       writer,
+      ledger: createChunkLedger(reader, writer),
+      claims: createRedisIdClaims(deps.redis),
       enrichment,
       fcr,
       ...(deps.dedupWindowDays ? { dedupWindowDays: deps.dedupWindowDays } : {}),
       archiver,
       sendDeadLetters: (messages) => dlqProducer.send(deps.topics.deadLetters, messages),
-      intents: createRedisIntentStore(deps.redis, deps.groupId, () => clusterId(deps.kafka)),
+      ranges: createRedisChunkRanges(deps.redis, deps.groupId, () => clusterId(deps.kafka)),
       maxChunk: deps.maxChunk,
       logger: deps.logger,
       metrics,
+      status,
+      stallAfterMs: deps.stallAfterMs ?? 60_000,
+      retry: deps.retry ?? { minMs: 500, maxMs: 30_000 },
       commit: (partition, offset) => commit(partition, offset),
     }),
   });
-  commit = (partition, offset) => consumer.raw.commitOffsets([{ topic: deps.topics.feedback, partition, offset }]);
+  commit = (partition, offset) => consumer.commit(deps.topics.feedback, partition, offset);
 
   let sweepTimer: NodeJS.Timeout | null = null;
   let lagTimer: NodeJS.Timeout | null = null;

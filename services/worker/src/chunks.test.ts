@@ -45,8 +45,15 @@ describe("splitChunks", () => {
     expect(ranges(splitChunks(m, 2, [{ start: 10n, end: 15n }]))).toEqual([[10, 15, true]]);
   });
 
-  it("builds a stable token", () => {
-    expect(chunkToken("g", "t", 3, { start: 10n, end: 20n })).toBe("g:t:3:10-20");
+  it("names a chunk by its content: the same messages give the same token, new bytes at the same offsets another", () => {
+    const m = (offset: number, value: string, key: string | null = "k") => ({ offset: String(offset), timestamp: "1700000000000", key: key === null ? null : Buffer.from(key), value: Buffer.from(value) });
+    const a = chunkToken("t", 3, { start: 10n, end: 11n, messages: [m(10, "x"), m(11, "y")] });
+    expect(a).toMatch(/^t:3:10-11:[A-Za-z0-9_-]{22}$/);
+    expect(chunkToken("t", 3, { start: 10n, end: 11n, messages: [m(10, "x"), m(11, "y")] })).toBe(a);
+    expect(chunkToken("t", 3, { start: 10n, end: 11n, messages: [m(10, "x"), m(11, "z")] })).not.toBe(a);
+    // Framing: moving a byte from one field to the next changes the token.
+    expect(chunkToken("t", 3, { start: 10n, end: 11n, messages: [m(10, "xy"), m(11, "")] })).not.toBe(chunkToken("t", 3, { start: 10n, end: 11n, messages: [m(10, "x"), m(11, "y")] }));
+    expect(chunkToken("t", 3, { start: 10n, end: 10n, messages: [m(10, "x", null)] })).not.toBe(chunkToken("t", 3, { start: 10n, end: 10n, messages: [m(10, "x", "")] }));
   });
 
   it("ignores recorded ranges that reach past the log end (a recreated topic)", () => {

@@ -1,11 +1,13 @@
+import { createHash } from "node:crypto";
+
 /**
- * Deterministic batch boundaries: the heart of the exactly-once effect.
+ * Deterministic batch boundaries: the heart of the exactly-once effect (the whole argument is in
+ * the worker README, "Exactly once").
  *
- * Every chunk of messages is inserted with the token `<group>:<topic>:<partition>:<first>-<last>`.
  * Before inserting, the worker records the chunk's range (an "intent"); offsets are committed only
- * after the insert returns. After a crash, the partition is re-fetched from the committed offset
+ * after the chunk is applied. After a crash, the partition is re-fetched from the committed offset
  * and the recorded ranges are cut again exactly as before, so a re-inserted chunk carries the same
- * token and ClickHouse drops it (in feedback_events and, with
+ * token (see `chunkToken`) and ClickHouse drops it (in feedback_events and, with
  * deduplicate_blocks_in_dependent_materialized_views, in every rollup). New messages get new
  * chunks of at most `maxChunk` messages.
  */
@@ -65,6 +67,39 @@ export function splitChunks<M extends { offset: string }>(messages: M[], maxChun
   return { chunks, stopAt: null };
 }
 
-export function chunkToken(group: string, topic: string, partition: number, c: Range): string {
-  return `${group}:${topic}:${partition}:${c.start}-${c.end}`;
+/** What a chunk's identity is computed from: the message as Kafka holds it. */
+export interface ChunkMessage {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+/**
+ * The chunk's identity: topic, partition, range and a digest of every message in it (offset,
+ * timestamp, key and value, length-prefixed). It names the content, not only the position, so
+ * - the same messages re-delivered (a crash, a rewind, another consumer group) get the same token,
+ *   and ClickHouse and the chunk ledger recognise them;
+ * - new messages at offsets a deleted-and-recreated topic (or a wiped broker) reuses get another
+ *   token, so they are never dropped as copies of the old ones.
+ * The consumer group is deliberately not part of it: a second group over the same topic and the
+ * same ClickHouse database applies nothing twice.
+ */
+export function chunkToken(topic: string, partition: number, c: Range & { messages: readonly ChunkMessage[] }): string {
+  const h = createHash("sha256");
+  const len = Buffer.alloc(4);
+  const part = (b: Buffer | string | null) => {
+    const buf = b === null ? null : typeof b === "string" ? Buffer.from(b, "utf8") : b;
+    // -1 tells a missing key/value apart from an empty one.
+    len.writeInt32BE(buf === null ? -1 : buf.length);
+    h.update(len);
+    if (buf !== null) h.update(buf);
+  };
+  for (const m of c.messages) {
+    part(m.offset);
+    part(m.timestamp);
+    part(m.key);
+    part(m.value);
+  }
+  return `${topic}:${partition}:${c.start}-${c.end}:${h.digest("base64url").slice(0, 22)}`;
 }

@@ -19,6 +19,12 @@ export const WorkerEnv = z
      * daily partitions, so its cost grows with the volume of the window).
      */
     WORKER_DEDUP_WINDOW_DAYS: fields.positiveInt.max(30, "must be at most 30 (the registry keeps 30 days)").default(7),
+    /** A partition whose chunk keeps failing this long is reported stalled (metric, error log, `pulse status`). */
+    WORKER_STALL_SECONDS: fields.positiveInt.default(60),
+    /** Backoff between attempts at a failing chunk doubles up to this. */
+    WORKER_RETRY_MAX_SECONDS: fields.positiveInt.default(30),
+    /** Compressed archive objects kept in memory while the archive store is down; past it the partition waits. */
+    ARCHIVE_MAX_PENDING_MB: fields.positiveInt.default(256),
     WORKER_METRICS_PORT: fields.port.default(8081),
     WORKER_HOST: z.string().default("0.0.0.0"),
     FCR_WINDOW_DAYS: z.coerce.number({ error: "must be a number of days" }).positive("must be > 0").default(7),

@@ -1,4 +1,5 @@
 import type { Reader } from "@pulse/clickhouse";
+import type { IdClaims } from "./id-claims";
 
 export interface Candidate {
   tenant: string;
@@ -8,24 +9,45 @@ export interface Candidate {
 }
 
 /**
- * The same event id from the same tenant counts once, however often a source sends it.
- * A candidate is a duplicate when the registry (or an earlier message of the same chunk) holds the
- * id at a DIFFERENT Kafka position. A re-delivery of the very same message after a crash finds its
- * own position and is processed again, producing the identical chunk, which the insert token
- * then deduplicates. This keeps the decision deterministic across retries.
- * Ids are remembered for `windowDays` (the registry's daily partitions older than that are not read).
+ * What is known about a candidate's id:
+ * - `elsewhere`: another Kafka position holds it (an earlier message of the chunk, another
+ *   partition's claim, or the id registry): a resent copy, dropped;
+ * - `here`: the registry already holds this very position: the message was stored before (a
+ *   re-delivery after a crash, a rewound or new consumer group);
+ * - absent: new.
  */
-export async function findDuplicates(reader: Pick<Reader, "query">, candidates: Candidate[], windowDays = 7): Promise<Set<Candidate>> {
-  const dups = new Set<Candidate>();
+export interface IdCheck {
+  elsewhere: Set<Candidate>;
+  here: Set<Candidate>;
+}
+
+/**
+ * The same event id from the same tenant counts once, however often a source sends it, on
+ * whatever partitions. First the chunk itself (the earliest offset wins), then id claims (atomic
+ * across partitions that process copies at the same time), then the id registry (ids stored in
+ * the last `windowDays`; its daily partitions older than that are not read).
+ * Decisions are deterministic across retries: a claim and a registry row both name a position,
+ * and a message always finds its own.
+ */
+export async function checkIds(reader: Pick<Reader, "query">, claims: IdClaims | null, candidates: Candidate[], windowDays = 7): Promise<IdCheck> {
+  const out: IdCheck = { elsewhere: new Set(), here: new Set() };
   const firstInChunk = new Map<string, Candidate>();
   for (const c of candidates) {
     const k = `${c.tenant}\u0000${c.id}`;
-    const prior = firstInChunk.get(k);
-    if (prior) dups.add(c);
+    if (firstInChunk.has(k)) out.elsewhere.add(c);
     else firstInChunk.set(k, c);
   }
+  const firsts = [...firstInChunk.values()];
+  if (claims) {
+    const holders = await claims.claim(firsts);
+    firsts.forEach((c, i) => {
+      const h = holders[i];
+      if (h && (h.partition !== c.partition || h.offset !== c.offset)) out.elsewhere.add(c);
+    });
+  }
   const byTenant = new Map<string, string[]>();
-  for (const c of firstInChunk.values()) {
+  for (const c of firsts) {
+    if (out.elsewhere.has(c)) continue;
     const ids = byTenant.get(c.tenant);
     if (ids) ids.push(c.id);
     else byTenant.set(c.tenant, [c.id]);
@@ -47,8 +69,9 @@ export async function findDuplicates(reader: Pick<Reader, "query">, candidates: 
       const c = firstInChunk.get(`${tenant}\u0000${id}`);
       const positions = seen.get(id);
       if (!c || !positions) continue;
-      if (positions.some((p) => p.partition !== c.partition || p.offset !== c.offset)) dups.add(c);
+      if (positions.some((p) => p.partition !== c.partition || p.offset !== c.offset)) out.elsewhere.add(c);
+      else out.here.add(c);
     }
   }
-  return dups;
+  return out;
 }

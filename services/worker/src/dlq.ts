@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { consumerLag, createBatchConsumer, createProducer, type Kafka, type Topics } from "@pulse/kafka";
+import { DLQ_HEADERS } from "./dead-letters";
 
 export interface DeadLetter {
   partition: number;
@@ -36,10 +37,10 @@ async function readDeadLetters(kafka: Kafka, topics: Topics, groupId: string, on
         letters.push({
           partition: batch.partition,
           offset: m.offset,
-          reason: h("pulse-dlq-reason"),
-          detail: h("pulse-dlq-detail"),
-          source: `${h("pulse-source-topic")}/${h("pulse-source-partition")}@${h("pulse-source-offset")}`,
-          failedAt: h("pulse-failed-at"),
+          reason: h(DLQ_HEADERS.reason),
+          detail: h(DLQ_HEADERS.detail),
+          source: `${h(DLQ_HEADERS.sourceTopic)}/${h(DLQ_HEADERS.sourcePartition)}@${h(DLQ_HEADERS.sourceOffset)}`,
+          failedAt: h(DLQ_HEADERS.failedAt),
           key: m.key?.toString() ?? null,
           value: m.value ?? Buffer.alloc(0),
         });
@@ -48,13 +49,15 @@ async function readDeadLetters(kafka: Kafka, topics: Topics, groupId: string, on
       await onBatch(letters);
       count += letters.length;
       const last = letters[letters.length - 1];
-      if (last) await consumer.raw.commitOffsets([{ topic: topics.deadLetters, partition: batch.partition, offset: String(BigInt(last.offset) + 1n) }]);
+      if (last) await consumer.commit(topics.deadLetters, batch.partition, String(BigInt(last.offset) + 1n));
       if (!last || BigInt(last.offset) + 1n >= end) pending.delete(batch.partition);
       if (pending.size === 0) finish();
     },
   });
   await consumer.start();
-  await Promise.race([done, new Promise((r) => setTimeout(r, timeoutMs))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([done, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+  clearTimeout(timer);
   await consumer.stop();
   return count;
 }

@@ -11,9 +11,20 @@ import type { FeedbackEvent } from "@pulse/contract";
 import type { Logger } from "@pulse/kit";
 import type { Redis } from "@pulse/redis";
 import type { Decoded } from "./message";
-import type { EnrichmentPort, Profile } from "./pipeline";
 import { createProfileLookup } from "./profiles";
 import { eventText, type Enriched } from "./rows";
+
+/** What a customer profile (kept in Redis by the CRM sync) adds to an event. */
+export interface Profile {
+  segment?: string;
+  valueTier?: string;
+}
+
+/** Enrichment of one decoded event: pure rules plus what was looked up for the batch. */
+export interface EnrichmentPort {
+  profiles(tenant: string, customerIds: string[]): Promise<Map<string, Profile>>;
+  enrich(d: Decoded, profile: Profile | undefined): Omit<Enriched, "hoursToResolve">;
+}
 
 /** The touchpoint catalogue in force for a tenant (see catalogues.ts). */
 export interface Catalogues {

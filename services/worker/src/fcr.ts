@@ -3,9 +3,33 @@ import { onContact, onWindowClose, parseFcrState, type FcrState, type FcrVerdict
 import type { Writer } from "@pulse/clickhouse";
 import type { Logger } from "@pulse/kit";
 import type { Redis } from "@pulse/redis";
-import type { FcrContact, FcrPort } from "./pipeline";
-import { FCR_COLUMNS } from "./pipeline";
-import { chTime } from "./rows";
+import type { FeedbackEvent } from "@pulse/contract";
+import { chTime, type Enriched } from "./rows";
+
+export interface FcrContact {
+  tenant: string;
+  event: FeedbackEvent;
+  enriched: Omit<Enriched, "hoursToResolve">;
+}
+
+export interface FcrPort {
+  /** Computes verdict rows for these contacts (in offset order) without changing any state. */
+  plan(contacts: FcrContact[]): Promise<{ verdictRows: unknown[][]; commit: () => Promise<void> }>;
+}
+
+export const FCR_COLUMNS = [
+  "tenant",
+  "contact_id",
+  "occurred_at",
+  "touchpoint",
+  "channel",
+  "segment",
+  "journey_stage",
+  "topic",
+  "customer_id",
+  "resolved",
+  "repeat_id",
+] as const;
 
 export interface RedisFcrDeps {
   redis: Redis;

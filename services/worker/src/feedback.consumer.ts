@@ -1,58 +1,151 @@
-import type { BatchConsumer, EachBatchPayload } from "@pulse/kafka";
+import type { EachBatchPayload, OutMessage } from "@pulse/kafka";
 import type { Logger } from "@pulse/kit";
-import { splitChunks } from "./chunks";
-import type { IntentStore } from "./intents";
+import type { ChunkRanges } from "./chunk-ranges";
+import { processChunk, type ChunkDeps, type ChunkResult, type InMessage } from "./chunk.process";
+import { chunkToken, splitChunks, type Chunk } from "./chunks";
+import { toDeadLetterMessage } from "./dead-letters";
 import type { WorkerMetrics } from "./metrics";
-import { processChunk, type ChunkDeps, type InMessage } from "./pipeline";
+import type { PartitionStatus } from "./partition-status";
 
 export interface ConsumerLoopDeps extends ChunkDeps {
-  intents: IntentStore;
+  ranges: ChunkRanges;
   maxChunk: number;
   logger: Logger;
   metrics: WorkerMetrics;
-  /** Commits `offset` (the next offset to read) for a partition; only called after the chunk is durable. */
+  status: PartitionStatus;
+  /** Produces to the dead-letter topic (acks=all). */
+  sendDeadLetters: (messages: OutMessage[]) => Promise<void>;
+  /** Commits `offset` (the next offset to read) for a partition; only called after the chunk is applied. */
   commit: (partition: number, offset: string) => Promise<void>;
+  /** A partition that has not advanced for this long is reported stalled (metric, error log, `pulse status`). */
+  stallAfterMs: number;
+  /** Backoff between attempts at a failing chunk: doubles from `min` up to `max`. */
+  retry: { minMs: number; maxMs: number };
+  now?: () => number;
 }
+
+const RATE_WINDOW_MS = 10_000;
+/** kafkajs counts the session from the last heartbeat: a waiting retry sends one this often. */
+const HEARTBEAT_EVERY_MS = 2_000;
 
 /**
- * The only place that talks to the consumer: cuts each fetched partition batch into
- * deterministic chunks, processes them and commits after each one (exactly-once note in chunks.ts).
+ * The consumer loop: the only code that talks to Kafka. Cuts each fetched partition batch into
+ * deterministic chunks (exactly-once note in chunks.ts), has each processed, produces its dead
+ * letters, records it as applied and commits its offset. A chunk that fails is retried with
+ * backoff for as long as it takes (an accepted event is never skipped); the partition waits, the
+ * others go on, and a partition that waits longer than `stallAfterMs` is reported as stalled.
  */
-const RATE_WINDOW_MS = 10_000;
-
 export function createEachBatch(deps: ConsumerLoopDeps) {
+  const now = deps.now ?? Date.now;
   /** (time, events) of the chunks of the last RATE_WINDOW_MS, all partitions together. */
   const recent: [number, number][] = [];
+
+  const observe = (partition: number, chunk: Chunk<InMessage>, out: ChunkResult, seconds: number, highWatermark: string) => {
+    const t = now();
+    const m = deps.metrics;
+    m.chunkSeconds.observe(seconds);
+    m.chunkSize.observe(chunk.messages.length);
+    m.lag.set({ partition: String(partition) }, Number(BigInt(highWatermark) - chunk.end - 1n));
+    if (out.kind === "applied_before") {
+      m.chunksAppliedBefore.inc();
+      return;
+    }
+    if (out.inserted > 0) m.insertSeconds.observe(out.insertSeconds);
+    recent.push([t, out.inserted]);
+    while ((recent[0]?.[0] ?? t) < t - RATE_WINDOW_MS) recent.shift();
+    m.eventsPerSecond.set(recent.reduce((n, [, c]) => n + c, 0) / (RATE_WINDOW_MS / 1000));
+    m.events.inc({ partition: String(partition) }, out.inserted);
+    m.duplicates.inc(out.duplicates);
+    m.alreadyStored.inc(out.alreadyStored);
+    m.verdicts.inc({ source: "repeat" }, out.verdicts);
+    for (const d of out.deadLetters) m.deadLetters.inc({ reason: d.reason });
+    for (const p of out.producedAt) if (p > 0) m.freshness.observe(Math.max(0, (t - p) / 1000));
+  };
+
   return async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
-    const known = await deps.intents.recent(batch.topic, batch.partition);
+    const { topic, partition } = batch;
+    const alive = () => isRunning() && !isStale();
+    const known = await deps.ranges.recent(topic, partition);
     const { chunks, stopAt } = splitChunks(batch.messages as InMessage[], deps.maxChunk, known, BigInt(batch.highWatermark));
     for (const chunk of chunks) {
-      if (!isRunning() || isStale()) return;
+      if (!alive()) return;
       const started = process.hrtime.bigint();
-      if (!chunk.replayed) await deps.intents.record(batch.topic, batch.partition, chunk);
-      const out = await processChunk(batch.partition, chunk, deps);
-      await deps.commit(batch.partition, String(chunk.end + 1n));
+      const token = chunkToken(topic, partition, chunk);
+      let tries = 0;
+      let recorded = chunk.replayed;
+      const out = await untilDone(partition, alive, heartbeat, async () => {
+        // A retry is a re-delivery too: an interrupted insert must be sent again with its token,
+        // never dropped because the registry already shows some of its events.
+        const again = chunk.replayed || tries++ > 0;
+        if (!recorded) {
+          await deps.ranges.record(topic, partition, chunk);
+          recorded = true;
+        }
+        const result = await processChunk(partition, chunk, token, again, deps);
+        if (result.kind === "done") {
+          await deps.sendDeadLetters(result.deadLetters.map((d) => toDeadLetterMessage(d, topic, new Date(now()))));
+          await deps.ledger.markApplied({ token, topic, partition, start: chunk.start, end: chunk.end });
+        }
+        await deps.commit(partition, String(chunk.end + 1n));
+        return result;
+      });
+      if (out === null) return;
       resolveOffset(String(chunk.end));
-      const now = Date.now();
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      deps.metrics.chunkSeconds.observe(seconds);
-      if (out.inserted > 0) deps.metrics.insertSeconds.observe(out.insertSeconds);
-      recent.push([now, out.inserted]);
-      while ((recent[0]?.[0] ?? now) < now - RATE_WINDOW_MS) recent.shift();
-      deps.metrics.eventsPerSecond.set(recent.reduce((n, [, c]) => n + c, 0) / (RATE_WINDOW_MS / 1000));
-      deps.metrics.chunkSize.observe(chunk.messages.length);
-      deps.metrics.events.inc({ partition: String(batch.partition) }, out.inserted);
-      deps.metrics.duplicates.inc(out.duplicates);
-      deps.metrics.verdicts.inc({ source: "repeat" }, out.verdicts);
-      for (const d of out.deadLetters) deps.metrics.deadLetters.inc({ reason: d.reason }, d.count);
-      for (const t of out.producedAt) if (t > 0) deps.metrics.freshness.observe(Math.max(0, (now - t) / 1000));
-      deps.metrics.lag.set({ partition: String(batch.partition) }, Number(BigInt(batch.highWatermark) - chunk.end - 1n));
-      deps.logger.debug({ partition: batch.partition, start: String(chunk.start), end: String(chunk.end), ...out, producedAt: undefined, ms: Math.round(seconds * 1000) }, "chunk done");
+      observe(partition, chunk, out, Number(process.hrtime.bigint() - started) / 1e9, batch.highWatermark);
+      const tenants = out.kind === "done" ? out.tenants : new Map<string, number>();
+      const watermark = Math.max(0, ...tenants.values());
+      deps.status.committed(partition, { committed: String(chunk.end + 1n), ...(watermark > 0 ? { watermark } : {}), tenants }).catch((e: unknown) => deps.logger.debug({ err: e }, "status write failed"));
+      deps.logger.debug({ partition, start: String(chunk.start), end: String(chunk.end), kind: out.kind }, "chunk done");
       await heartbeat();
     }
-    if (stopAt !== null) deps.logger.warn({ partition: batch.partition, stopAt: String(stopAt) }, "waiting for the rest of a recorded chunk before going on");
+    if (stopAt !== null) deps.logger.warn({ partition, stopAt: String(stopAt) }, "waiting for the rest of a recorded chunk before going on");
   };
-}
 
-export type { BatchConsumer };
+  /**
+   * Runs `attempt` until it succeeds or the partition is taken away (stop, rebalance: returns
+   * null, the next owner re-delivers the chunk). Backs off between attempts, heartbeating so the
+   * group keeps the partition here, and reports a partition that stays stuck.
+   */
+  async function untilDone<T>(partition: number, alive: () => boolean, heartbeat: () => Promise<void>, attempt: () => Promise<T>): Promise<T | null> {
+    const since = now();
+    let attempts = 0;
+    let delay = deps.retry.minMs;
+    let stalled = false;
+    const p = String(partition);
+    for (;;) {
+      try {
+        const out = await attempt();
+        if (attempts > 0) deps.logger.info({ partition, attempts, seconds: (now() - since) / 1000 }, "chunk applied after retries");
+        if (stalled) deps.metrics.stalled.set({ partition: p }, 0);
+        return out;
+      } catch (e) {
+        attempts++;
+        const message = e instanceof Error ? e.message : String(e);
+        const code = (e as { code?: unknown }).code;
+        deps.metrics.chunkFailures.inc({ code: typeof code === "string" ? code : "error" });
+        deps.status.failing(partition, { since, attempts, error: message }).catch(() => undefined);
+        if (!stalled && now() - since >= deps.stallAfterMs) {
+          stalled = true;
+          deps.metrics.stalled.set({ partition: p }, 1);
+          deps.logger.error({ err: e, partition, attempts, since: new Date(since).toISOString() }, "partition stalled: a chunk keeps failing; its events wait in Kafka");
+        } else {
+          deps.logger.warn({ err: e, partition, attempts, retryInMs: delay }, "chunk failed, retrying");
+        }
+      }
+      const until = now() + delay;
+      while (now() < until) {
+        if (!alive()) return null;
+        await new Promise((r) => setTimeout(r, Math.min(HEARTBEAT_EVERY_MS, Math.max(0, until - now()))));
+        // A heartbeat that fails means the group is rebalancing: give the partition up.
+        try {
+          await heartbeat();
+        } catch {
+          return null;
+        }
+      }
+      if (!alive()) return null;
+      delay = Math.min(deps.retry.maxMs, delay * 2);
+    }
+  }
+}

@@ -9,3 +9,4 @@ export { listDeadLetters, redriveDeadLetters, type DeadLetter } from "./dlq";
 export { replayRange, checkReplayRange, type ReplayRequest, type ReplayResult } from "./replay";
 export { createEnrichment } from "./enrichment";
 export { createReplayProcessor, type ReplayJobData } from "./replay.job";
+export { readWorkerStatus, type WorkerStatusReport, type PartitionReport } from "./status";

@@ -4,6 +4,23 @@ export function createWorkerMetrics(registry: Registry) {
   return {
     events: new Counter({ name: "pulse_worker_events_total", help: "Events inserted into feedback_events", labelNames: ["partition"], registers: [registry] }),
     duplicates: new Counter({ name: "pulse_worker_duplicates_total", help: "Events dropped because their id was already stored", registers: [registry] }),
+    alreadyStored: new Counter({
+      name: "pulse_worker_already_stored_total",
+      help: "Re-delivered messages found already stored at their own position (a rewound or new consumer group)",
+      registers: [registry],
+    }),
+    chunksAppliedBefore: new Counter({
+      name: "pulse_worker_chunks_applied_before_total",
+      help: "Re-delivered chunks the chunk ledger showed as applied: skipped whole",
+      registers: [registry],
+    }),
+    chunkFailures: new Counter({ name: "pulse_worker_chunk_failures_total", help: "Failed attempts at a chunk (it is retried)", labelNames: ["code"], registers: [registry] }),
+    stalled: new Gauge({
+      name: "pulse_worker_partition_stalled",
+      help: "1 while a partition has not advanced for longer than WORKER_STALL_SECONDS because its chunk keeps failing",
+      labelNames: ["partition"],
+      registers: [registry],
+    }),
     deadLetters: new Counter({ name: "pulse_worker_dead_letters_total", help: "Messages sent to the dead-letter topic", labelNames: ["reason"], registers: [registry] }),
     verdicts: new Counter({ name: "pulse_worker_fcr_verdicts_total", help: "First-contact-resolution verdicts emitted", labelNames: ["source"], registers: [registry] }),
     chunkSize: new Histogram({

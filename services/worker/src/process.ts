@@ -49,6 +49,9 @@ export async function startWorkerProcess(config: WorkerConfig, deps: { logger: L
     partitionsConcurrently: config.WORKER_PARTITIONS_CONCURRENTLY,
     sessionTimeoutMs: config.WORKER_SESSION_TIMEOUT_MS,
     dedupWindowDays: config.WORKER_DEDUP_WINDOW_DAYS,
+    stallAfterMs: config.WORKER_STALL_SECONDS * 1000,
+    retry: { minMs: 500, maxMs: config.WORKER_RETRY_MAX_SECONDS * 1000 },
+    archiveMaxPendingBytes: config.ARCHIVE_MAX_PENDING_MB * 1024 * 1024,
     fcr: {
       windowMs: config.FCR_WINDOW_DAYS * 86_400_000,
       graceMs: config.FCR_GRACE_MINUTES * 60_000,

@@ -1,6 +1,6 @@
 import type { Logger } from "@pulse/kit";
 import type { Redis } from "@pulse/redis";
-import type { Profile } from "./pipeline";
+import type { Profile } from "./enrichment";
 
 /**
  * Customer profiles (segment, value tier) from Redis, one MGET per chunk and tenant, with a small

@@ -2,7 +2,7 @@ import { createReader, createWriter, type ClickHouse } from "@pulse/clickhouse";
 import type { Logger } from "@pulse/kit";
 import type { Job } from "@pulse/redis";
 import type { ObjectStore } from "@pulse/storage";
-import type { EnrichmentPort } from "./pipeline";
+import type { EnrichmentPort } from "./enrichment";
 import { replayRange, type ReplayResult } from "./replay";
 
 export interface ReplayJobData {

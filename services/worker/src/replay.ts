@@ -5,7 +5,8 @@ import { BadRequestError, PulseError, type Logger } from "@pulse/kit";
 import type { ObjectStore } from "@pulse/storage";
 import type { ArchivedMessage } from "./archive";
 import { decodeMessage, type Decoded } from "./message";
-import { buildEventRows, type EnrichmentPort } from "./pipeline";
+import type { EnrichmentPort } from "./enrichment";
+import { buildEventRows } from "./event-rows";
 import { chTime, EVENT_COLUMNS } from "./rows";
 
 export interface ReplayRequest {
@@ -91,7 +92,9 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
   for (const key of keys) {
     const items = await readArchived(deps.store, key, req, result);
     if (items.length > 0) {
-      const { rows, duplicates } = await buildEventRows(items, items[0]?.partition ?? 0, deps);
+      // The range's events were deleted above, so the registry still shows each at its own
+      // position: keep those (keepStored), drop only copies of ids stored elsewhere.
+      const { rows, duplicates } = await buildEventRows(items, { reader: deps.reader, enrichment: deps.enrichment }, true);
       await deps.writer.insert("feedback_events", EVENT_COLUMNS, rows, { dedupToken: `replay:${runId}:${key}` });
       result.inserted += rows.length;
       result.duplicates += duplicates;

@@ -59,7 +59,7 @@ export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (v
   const until = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!done(last)) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))}`);
     await new Promise((r) => setTimeout(r, 200));
     last = await probe();
   }

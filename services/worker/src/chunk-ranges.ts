@@ -1,8 +1,11 @@
 import type { Redis } from "@pulse/redis";
 import type { Range } from "./chunks";
 
-/** Recorded chunk ranges per partition (see chunks.ts). Kept short: only ranges near the committed offset matter. */
-export interface IntentStore {
+/**
+ * Recorded chunk ranges per partition (see chunks.ts), so a re-delivery is cut exactly as before.
+ * Kept short: only ranges near the committed offset matter (a partition has one chunk in flight).
+ */
+export interface ChunkRanges {
   recent(topic: string, partition: number): Promise<Range[]>;
   record(topic: string, partition: number, range: Range): Promise<void>;
 }
@@ -13,7 +16,7 @@ const KEEP = 64;
  * Keys carry the Kafka cluster id, so ranges recorded against a broker whose storage was since
  * wiped (a fresh local stack, a rebuilt cluster) are never applied to the new log.
  */
-export function createRedisIntentStore(redis: Redis, group: string, cluster: () => Promise<string>): IntentStore {
+export function createRedisChunkRanges(redis: Redis, group: string, cluster: () => Promise<string>): ChunkRanges {
   let id: Promise<string> | null = null;
   const clusterOnce = () => {
     id ??= cluster().catch((e: unknown) => {

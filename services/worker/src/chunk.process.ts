@@ -1,0 +1,131 @@
+import type { Reader, Writer } from "@pulse/clickhouse";
+import type { Archiver } from "./archive";
+import { archiveGroups, type ArchivedMessage } from "./archive";
+import type { ChunkLedger } from "./chunk-ledger";
+import type { Chunk, ChunkMessage } from "./chunks";
+import type { DeadLetterValue } from "./dead-letters";
+import type { EnrichmentPort } from "./enrichment";
+import { buildEventRows, isContact } from "./event-rows";
+import type { FcrPort } from "./fcr";
+import { FCR_COLUMNS } from "./fcr";
+import type { IdClaims } from "./id-claims";
+import { insertSplitting } from "./insert-split";
+import { decodeMessage, type Decoded } from "./message";
+import { EVENT_COLUMNS } from "./rows";
+
+/** A Kafka message as the worker needs it (a subset of kafkajs' KafkaMessage). */
+export interface InMessage extends ChunkMessage {
+  headers?: Record<string, unknown>;
+}
+
+/** Everything one chunk's processing reads and writes, except Kafka: only the consumer loop touches Kafka. */
+export interface ChunkDeps {
+  topic: string;
+  reader: Pick<Reader, "query">;
+  writer: Writer;
+  ledger: ChunkLedger;
+  claims: IdClaims | null;
+  enrichment: EnrichmentPort;
+  fcr: FcrPort;
+  archiver: Pick<Archiver, "write">;
+  /** How long an event id is remembered for deduplication (days). */
+  dedupWindowDays?: number;
+}
+
+/** What happened to a chunk, as a value: the consumer loop produces the dead letters and commits. */
+export type ChunkResult =
+  | { kind: "applied_before" }
+  | {
+      kind: "done";
+      inserted: number;
+      duplicates: number;
+      /** Re-delivered messages the registry already held (a rewound or new consumer group). */
+      alreadyStored: number;
+      deadLetters: DeadLetterValue[];
+      verdicts: number;
+      /** Kafka timestamps (ms) of the inserted messages, for the freshness histogram. */
+      producedAt: number[];
+      /** Per tenant stored, the newest Kafka timestamp among its stored messages (the freshness watermark). */
+      tenants: Map<string, number>;
+      /** How long the feedback_events insert (with its materialized views) took. */
+      insertSeconds: number;
+    };
+
+/**
+ * One chunk, start to finish, in the order that makes a crash or a retry at any point harmless
+ * (the argument is written out in the worker README, "Exactly once"):
+ * 1. a chunk delivered again whose every insert already returned (the chunk ledger says
+ *    "applied") is skipped whole;
+ * 2. decode + validate (bad messages become dead-letter values, never exceptions);
+ * 3. drop ids held at another position; enrich;
+ * 4. insert events with the chunk's token, splitting the block when ClickHouse rejects some rows
+ *    (those become dead letters with ClickHouse's reason);
+ * 5. plan FCR verdicts for the stored contacts, archive the stored messages, insert the verdicts
+ *    (token + ":fcr"), and only then advance the FCR state in Redis.
+ * The consumer loop then produces the dead letters, records the chunk as applied and commits.
+ * `recorded`: the chunk's range was recorded before (this is a re-delivery, or a retry).
+ */
+export async function processChunk(partition: number, chunk: Chunk<InMessage>, token: string, recorded: boolean, deps: ChunkDeps): Promise<ChunkResult> {
+  const ledger = recorded ? await deps.ledger.lookup(token) : { applied: false, split: new Set<string>() };
+  if (ledger.applied) return { kind: "applied_before" };
+
+  const decoded: { m: InMessage; d: Decoded; partition: number }[] = [];
+  const deadLetters: DeadLetterValue[] = [];
+  for (const m of chunk.messages) {
+    const step = decodeMessage(m.value);
+    if (step.kind === "ok") decoded.push({ m, d: step.value, partition });
+    else if (step.kind === "dlq") deadLetters.push({ reason: step.reason, detail: step.detail, key: m.key, value: m.value, partition, offset: m.offset });
+  }
+
+  const built = await buildEventRows(decoded, deps, recorded);
+  const insertStarted = performance.now();
+  const rejected = await insertSplitting({
+    writer: deps.writer,
+    table: "feedback_events",
+    columns: EVENT_COLUMNS,
+    rows: built.rows,
+    token,
+    splitBefore: ledger.split,
+    onSplit: (node) => deps.ledger.markSplit({ token, topic: deps.topic, partition, start: chunk.start, end: chunk.end }, node),
+  });
+  const insertSeconds = (performance.now() - insertStarted) / 1000;
+  const stored = built.enriched.filter((_, i) => !rejected.has(i));
+  for (const [i, error] of rejected) {
+    const e = built.enriched[i];
+    if (e) deadLetters.push({ reason: "clickhouse_rejected", detail: error.message, key: e.m.key, value: e.m.value, partition, offset: e.m.offset });
+  }
+
+  // The FCR plan only reads Redis and the archive only writes objects: they run side by side.
+  // The FCR state is advanced only after its verdicts are in ClickHouse.
+  const contacts = stored.filter((e) => isContact(e.d.event)).map((e) => ({ tenant: e.d.tenant, event: e.d.event, enriched: e.x }));
+  const [fcr] = await Promise.all([deps.fcr.plan(contacts), archive(stored, partition, chunk, deps)]);
+  await deps.writer.insert("fcr_verdicts", FCR_COLUMNS, fcr.verdictRows, { dedupToken: `${token}:fcr` });
+  await fcr.commit();
+
+  return {
+    kind: "done",
+    inserted: stored.length,
+    duplicates: built.duplicates,
+    alreadyStored: built.stored,
+    deadLetters,
+    verdicts: fcr.verdictRows.length,
+    producedAt: stored.map((e) => Number(e.m.timestamp)),
+    tenants: newestPerTenant(stored),
+    insertSeconds,
+  };
+}
+
+function newestPerTenant(stored: { m: InMessage; d: Decoded }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const { m, d } of stored) out.set(d.tenant, Math.max(out.get(d.tenant) ?? 0, Number(m.timestamp)));
+  return out;
+}
+
+async function archive(stored: { m: InMessage; d: Decoded }[], partition: number, chunk: Chunk<InMessage>, deps: ChunkDeps): Promise<void> {
+  const items = stored.map(({ m, d }) => ({
+    tenant: d.tenant,
+    receivedAt: d.receivedAt,
+    message: { partition, offset: m.offset, key: m.key?.toString("utf8") ?? null, timestamp: m.timestamp, value: m.value?.toString("utf8") ?? "" } satisfies ArchivedMessage,
+  }));
+  for (const [key, list] of archiveGroups(items, deps.topic, partition, chunk)) await deps.archiver.write(key, list);
+}
