@@ -47,3 +47,4 @@ export {
   EVENT_COMPONENT_NAMES,
 } from "./json-schema";
 export type { JsonSchema } from "./json-schema";
+export { TenantId, TENANT_PATTERN, TENANT_RULE, isTenantId } from "./tenant";
