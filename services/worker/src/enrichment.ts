@@ -10,7 +10,7 @@ import {
 import type { FeedbackEvent } from "@pulse/contract";
 import type { Logger } from "@pulse/kit";
 import type { Redis } from "@pulse/redis";
-import type { Decoded } from "./message";
+import type { DecodedWire as Decoded } from "@pulse/contract";
 import { createProfileLookup } from "./profiles";
 import { eventText, type Enriched } from "./rows";
 
