@@ -20,14 +20,18 @@ export type ValidateOptions = {
   /** How far in the future a timestamp may be (sender clock skew); defaults to 24 h. */
   maxFutureSkewMs?: number;
   /** The earliest time an event may carry (`occurredAt`, `body.resolvedAt`); defaults to
-   * DEFAULT_MIN_OCCURRED_AT. The rollups' DateTime starts in 1970, so an earlier time could only
-   * be misfiled; the bound is later than that so a typo'd year (0001, 1969) is refused. */
+   * DEFAULT_MIN_OCCURRED_AT. A deployment may raise it (PULSE_MIN_OCCURRED_AT) to refuse typo'd
+   * years early; it never goes below 1970, where the rollups' DateTime starts. */
   minOccurredAt?: Date;
 };
 
 export const DEFAULT_MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
-/** 2000-01-01T00:00:00Z: no feedback system Pulse reads from holds older events. */
-export const DEFAULT_MIN_OCCURRED_AT = new Date(Date.UTC(2000, 0, 1));
+/**
+ * 1970-01-01T00:00:00Z: the rollups' DateTime starts there, so anything earlier (0001-01-01, 1969)
+ * would be folded into wrong buckets. Not later by default, because real history is older than
+ * 2000: the shipped bank call-centre file (mappings/bank-calls.json) holds calls from 1999.
+ */
+export const DEFAULT_MIN_OCCURRED_AT = new Date(0);
 /** The earliest bound a deployment may configure: the rollups' DateTime cannot hold anything older. */
 export const EARLIEST_MIN_OCCURRED_AT = new Date(0);
 

@@ -63,19 +63,20 @@ describe("occurredAt bounds", () => {
   const at = (occurredAt: string) => makeSampleEvent("survey.response", { occurredAt });
   const now = new Date("2026-01-01T00:00:00Z");
 
-  it.each(["0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "1999-12-31T23:59:59.999Z", "2000-01-01T00:59:59+01:00"])("rejects %s with timestamp_too_early naming the field and the bound", (t) => {
+  it.each(["0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "1969-07-20T20:17:00Z", "1970-01-01T00:59:59+01:00"])("rejects %s with timestamp_too_early naming the field and the bound", (t) => {
     const r = validateEvent(at(t), { now });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toEqual([{ code: "timestamp_too_early", path: "occurredAt", message: `occurredAt must not be before 2000-01-01T00:00:00.000Z (got ${t})` }]);
+    if (!r.ok) expect(r.error).toEqual([{ code: "timestamp_too_early", path: "occurredAt", message: `occurredAt must not be before 1970-01-01T00:00:00.000Z (got ${t})` }]);
   });
 
-  it("accepts the bound itself and takes a configured bound", () => {
-    expect(validateEvent(at("2000-01-01T00:00:00Z"), { now }).ok).toBe(true);
-    expect(DEFAULT_MIN_OCCURRED_AT.toISOString()).toBe("2000-01-01T00:00:00.000Z");
+  it("accepts the bound itself (and the bank sample's 1999) and takes a configured bound", () => {
+    expect(validateEvent(at("1970-01-01T00:00:00Z"), { now }).ok).toBe(true);
+    expect(validateEvent(at("1999-02-01T07:02:47+02:00"), { now }).ok).toBe(true);
+    expect(DEFAULT_MIN_OCCURRED_AT.toISOString()).toBe("1970-01-01T00:00:00.000Z");
     const minOccurredAt = new Date("2020-01-01T00:00:00Z");
     const r = validateEvent(at("2019-06-01T00:00:00Z"), { now, minOccurredAt });
     expect(!r.ok && r.error[0]?.message).toBe("occurredAt must not be before 2020-01-01T00:00:00.000Z (got 2019-06-01T00:00:00Z)");
-    expect(validateEvent(at("1990-06-01T00:00:00Z"), { now, minOccurredAt: new Date(0) }).ok).toBe(true);
+    expect(validateEvent(at("1999-06-01T00:00:00Z"), { now, minOccurredAt: new Date("2000-01-01T00:00:00Z") }).ok).toBe(false);
   });
 
   it("applies the same bound to body.resolvedAt", () => {
@@ -90,7 +91,7 @@ describe("occurredAt bounds", () => {
     expect(d.ok).toBe(false);
     if (!d.ok) {
       expect(d.error).toMatchObject({ code: "invalid_event", path: "event.occurredAt" });
-      expect(d.error.message).toBe("occurredAt: timestamp_too_early: occurredAt must not be before 2000-01-01T00:00:00.000Z (got 1969-12-31T00:00:00Z)");
+      expect(d.error.message).toBe("occurredAt: timestamp_too_early: occurredAt must not be before 1970-01-01T00:00:00.000Z (got 1969-12-31T00:00:00Z)");
     }
     const later = decodeWire(JSON.stringify({ v: 1, tenant: "acme", source: "s", receivedAt: receivedAt.toISOString(), event: { ...event, occurredAt: "2019-01-01T00:00:00Z" } }), { minOccurredAt: new Date("2020-01-01T00:00:00Z") });
     expect(!later.ok && later.error.issues?.[0]?.code).toBe("timestamp_too_early");
