@@ -218,8 +218,8 @@ describe("occurredAt before the lower bound (1970-01-01T00:00:00Z)", () => {
     } finally {
       await producer.disconnect();
     }
-    await until("the imported row stored", async () => (await stored(OTHER, `id = 'imp-${run}-2'`)) === 1);
-    expect(await stored(OTHER, "id LIKE 'imp-%' AND occurred_at < toDateTime64('1970-01-02', 3)")).toBe(0);
+    await until("the imported row stored", async () => (await stored(OTHER, `event_id = 'imp-${run}-2'`)) === 1);
+    expect(await stored(OTHER, "event_id LIKE 'imp-%' AND occurred_at < toDateTime64('1970-01-02', 3)")).toBe(0);
   });
 
   it("is dead-lettered by the worker when produced straight to Kafka, with the reason", async () => {
@@ -244,7 +244,7 @@ describe("occurredAt before the lower bound (1970-01-01T00:00:00Z)", () => {
         `occurredAt: timestamp_too_early: occurredAt must not be before 1970-01-01T00:00:00.000Z (got ${t})`,
       );
     }
-    expect(await stored(OTHER, "id LIKE 'raw-%'")).toBe(0);
+    expect(await stored(OTHER, "event_id LIKE 'raw-%'")).toBe(0);
   });
 });
 
@@ -254,7 +254,7 @@ describe("a touchpoint is found by the name it was sent with", () => {
   it("front-desk (and segment gold-tier, stage check-in) in scores, timeseries, compare, pain points, the stream and the dashboard drill-down", async () => {
     const r = await send(KEY_OTHER, tenantEvents());
     expect(r.statusCode, r.body).toBe(200);
-    await until("front-desk events stored", async () => (await stored(OTHER, "id LIKE 'fd-%'")) === 3);
+    await until("front-desk events stored", async () => (await stored(OTHER, "event_id LIKE 'fd-%'")) === 3);
 
     const scores = await ask<Scores>(TOKEN_OTHER, "/v1/scores?window=24h&touchpoint=front-desk&groupBy=touchpoint");
     expect(scores.groups.map((g) => [g.key.touchpoint, g.nps.n])).toEqual([["front_desk", 3]]);
