@@ -33,10 +33,13 @@ const ROOT = new URL("../../../", import.meta.url).pathname;
 const run = randomUUID().slice(0, 6);
 const EU = "acme.eu";
 const OTHER = `ct${run}`;
+const FD = `fd${run}`;
 const KEY_EU = `key-eu-${randomUUID()}`;
 const KEY_OTHER = `key-ot-${randomUUID()}`;
 const TOKEN_EU = `token-eu-${randomUUID()}`;
 const TOKEN_OTHER = `token-ot-${randomUUID()}`;
+const KEY_FD = `key-fd-${randomUUID()}`;
+const TOKEN_FD = `token-fd-${randomUUID()}`;
 const made: string[] = [];
 const tempDir = (prefix: string) => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -93,6 +96,7 @@ beforeAll(async () => {
     keys: [
       { sha256: hashApiKey(KEY_EU), tenant: EU, source: "e2e" },
       { sha256: hashApiKey(KEY_OTHER), tenant: OTHER, source: "e2e" },
+      { sha256: hashApiKey(KEY_FD), tenant: FD, source: "e2e" },
     ],
     logger: silentLogger,
     metrics: createMetricsRegistry("c", { defaults: false }),
@@ -106,6 +110,7 @@ beforeAll(async () => {
     tokens: [
       { sha256: Buffer.from(hashApiKey(TOKEN_EU), "hex"), tenant: EU },
       { sha256: Buffer.from(hashApiKey(TOKEN_OTHER), "hex"), tenant: OTHER },
+      { sha256: Buffer.from(hashApiKey(TOKEN_FD), "hex"), tenant: FD },
     ],
     targets,
     streamIntervalMs: 1000,
@@ -252,38 +257,38 @@ describe("a touchpoint is found by the name it was sent with", () => {
   const tenantEvents = () => [survey(`fd-${run}-1`, { nps: 10 }), survey(`fd-${run}-2`, { nps: 2 }), survey(`fd-${run}-3`, { nps: 8 })];
 
   it("front-desk (and segment gold-tier, stage check-in) in scores, timeseries, compare, pain points, the stream and the dashboard drill-down", async () => {
-    const r = await send(KEY_OTHER, tenantEvents());
+    const r = await send(KEY_FD, tenantEvents());
     expect(r.statusCode, r.body).toBe(200);
-    await until("front-desk events stored", async () => (await stored(OTHER, "event_id LIKE 'fd-%'")) === 3);
+    await until("front-desk events stored", async () => (await stored(FD, "event_id LIKE 'fd-%'")) === 3);
 
-    const scores = await ask<Scores>(TOKEN_OTHER, "/v1/scores?window=24h&touchpoint=front-desk&groupBy=touchpoint");
+    const scores = await ask<Scores>(TOKEN_FD, "/v1/scores?window=24h&touchpoint=front-desk&groupBy=touchpoint");
     expect(scores.groups.map((g) => [g.key.touchpoint, g.nps.n])).toEqual([["front_desk", 3]]);
     // Every spelling the canonical form folds finds the same rows.
     for (const q of ["touchpoint=front_desk", "touchpoint=front.desk", "segment=gold-tier", "journeyStage=check-in"]) {
-      const b = await ask<Scores>(TOKEN_OTHER, `/v1/scores?window=24h&${q}`);
+      const b = await ask<Scores>(TOKEN_FD, `/v1/scores?window=24h&${q}`);
       expect(b.groups.map((g) => g.nps.n), q).toEqual([3]);
     }
 
     const series = await ask<{ series: { key: Record<string, string>; points: { n: number; value: number | null }[] }[] }>(
-      TOKEN_OTHER,
+      TOKEN_FD,
       "/v1/scores/timeseries?window=24h&grain=hour&metric=nps&touchpoint=front-desk&groupBy=touchpoint",
     );
     expect(series.series.map((s) => s.key.touchpoint)).toEqual(["front_desk"]);
     expect(series.series[0]?.points.reduce((a, p) => a + p.n, 0)).toBe(3);
 
-    const compare = await ask<{ groups: { key: Record<string, string>; nps: { currentN: number } }[] }>(TOKEN_OTHER, "/v1/compare?window=24h&touchpoint=front-desk&groupBy=touchpoint");
+    const compare = await ask<{ groups: { key: Record<string, string>; nps: { currentN: number } }[] }>(TOKEN_FD, "/v1/compare?window=24h&touchpoint=front-desk&groupBy=touchpoint");
     expect(compare.groups.map((g) => [g.key.touchpoint, g.nps.currentN])).toEqual([["front_desk", 3]]);
 
-    const pain = await ask<{ painPoints: { touchpoint: string }[] }>(TOKEN_OTHER, "/v1/pain-points?window=24h&touchpoint=front-desk");
+    const pain = await ask<{ painPoints: { touchpoint: string }[] }>(TOKEN_FD, "/v1/pain-points?window=24h&touchpoint=front-desk");
     expect(pain.painPoints.map((p) => p.touchpoint)).toEqual(["front_desk"]);
 
     // The dashboard's drill-down asks /v1/scores with the selected touchpoint, grouped by channel and segment.
-    const drill = await ask<Scores>(TOKEN_OTHER, "/v1/scores?window=24h&touchpoint=front-desk&groupBy=segment");
+    const drill = await ask<Scores>(TOKEN_FD, "/v1/scores?window=24h&touchpoint=front-desk&groupBy=segment");
     expect(drill.groups.map((g) => [g.key.segment, g.nps.n])).toEqual([["gold_tier", 3]]);
 
     const controller = new AbortController();
     try {
-      const res = await fetch(`${queryBase}/v1/stream?window=1h&touchpoint=front-desk&groupBy=touchpoint`, { headers: { authorization: `Bearer ${TOKEN_OTHER}` }, signal: controller.signal });
+      const res = await fetch(`${queryBase}/v1/stream?window=1h&touchpoint=front-desk&groupBy=touchpoint`, { headers: { authorization: `Bearer ${TOKEN_FD}` }, signal: controller.signal });
       expect(res.status).toBe(200);
       const first = await firstScoresEvent(res);
       expect(first.groups.map((g) => [g.key.touchpoint, g.nps.n])).toEqual([["front_desk", 3]]);
