@@ -3,6 +3,7 @@ import { gunzipSync } from "node:zlib";
 import type { ClickHouse, Reader, Writer } from "@pulse/clickhouse";
 import { decodeWire, type DecodedWire as Decoded, type DecodeWireOptions } from "@pulse/contract";
 import { BadRequestError, PulseError, type Logger } from "@pulse/kit";
+import { refoldSql } from "@pulse/rollups";
 import type { ObjectStore } from "@pulse/storage";
 import type { ArchivedMessage } from "./archive";
 import type { EnrichmentPort } from "./enrichment";
@@ -108,12 +109,8 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
   // rollup columns were deleted with the buckets: fold the range's verdicts back into the minute
   // rollup (the hour and day rollups follow from it through their materialized views).
   await deps.ch.client.command({
-    query: `INSERT INTO rollup_minute (tenant, touchpoint, channel, segment, journey_stage, bucket, fcr_contacts, fcr_resolved)
-      SELECT tenant, touchpoint, channel, segment, journey_stage, toStartOfMinute(occurred_at) AS bucket,
-             uniqExactState(contact_id), uniqExactStateIf(contact_id, resolved = 1)
-      FROM fcr_verdicts FINAL
-      WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}
-      GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket`,
+    // Generated from the rollup declaration: every statistic the FCR verdicts feed.
+    query: refoldSql("fcr_verdicts", `occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}`),
     query_params: params,
     clickhouse_settings: { insert_deduplication_token: `replay:${runId}:fcr` },
   });
