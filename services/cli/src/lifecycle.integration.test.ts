@@ -99,7 +99,7 @@ function processesOf(stateDir: string): string[] {
   return found;
 }
 
-afterEach(async () => {
+afterEach(() => {
   // A failed test must not leave its servers running: SIGKILL the process groups it started.
   for (const run of runs.splice(0)) {
     if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill("SIGKILL");

@@ -18,6 +18,7 @@ const HELP = `pulse — customer feedback in, live CX scores out
   pulse status [--json]             lag, stalled partitions, freshness, dead letters by reason
   pulse catalogue load <file> --tenant <t>
   pulse test                        (from ./pulse) install, start what the tests need, run every test
+  pulse bench collector|pipeline|query  (from ./pulse) a bench; each starts what it needs
 
 Configuration comes from the environment; see README.md.`;
 

@@ -25,7 +25,7 @@ export interface CollectorLimits {
   lingerMs: number;
   maxSendBytes: number;
   maxInFlight?: number;
-  /** Share Kafka sends between concurrent requests (default true). */
+  /** Share Kafka sends between concurrent requests (default true; false only in the bench, for comparison). */
   coalesce?: boolean;
 }
 
@@ -39,7 +39,6 @@ export function collectorLimits(c: CollectorConfig): CollectorLimits {
     produceTimeoutMs: c.PRODUCE_TIMEOUT_MS,
     lingerMs: c.PRODUCE_LINGER_MS,
     maxSendBytes: c.PRODUCE_MAX_SEND_BYTES,
-    coalesce: c.PRODUCE_COALESCE,
   };
 }
 
