@@ -3,44 +3,18 @@
  * whitelisted column names in DIMENSIONS; every value (tenant, times, filter values) is a bound
  * `{name:Type}` parameter. Nothing the caller typed is ever spliced into SQL.
  */
+import { READ_AGGREGATES, STAT_COLUMNS, type StatsValues } from "@pulse/rollups";
 import { DIMENSIONS, GRAINS, type Dimension, type Filters, type Grain, type TimeRange } from "./params-fns";
 
 export type RollupTable = "rollup_minute" | "rollup_hour" | "rollup_day";
 
 export const TABLE_OF_GRAIN: Record<Grain, RollupTable> = { minute: "rollup_minute", hour: "rollup_hour", day: "rollup_day" };
 
-/** Simple (sum) columns of every rollup, read with sum(). */
-export const SUM_COLUMNS = [
-  "events",
-  "nps_n",
-  "nps_promoters",
-  "nps_detractors",
-  "csat_n",
-  "csat_top2",
-  "csat_sum",
-  "csat_sum_sq",
-  "ces_n",
-  "ces_sum",
-  "ces_sum_sq",
-  "contacts",
-  "calls_offered",
-  "calls_abandoned",
-  "wait_n",
-  "wait_ms_sum",
-  "wait_sq_sum",
-  "complaints_opened",
-  "complaints_resolved",
-  "resolve_n",
-  "resolve_ms_sum",
-] as const;
-export type SumColumn = (typeof SUM_COLUMNS)[number];
-
-/** One merged group of sufficient statistics, as the stats query returns it. */
-export type StatsRow = Record<SumColumn, number> & {
-  /** Whole-second wait → count (JSON object keys are the seconds). */
-  wait_hist: Record<string, number>;
-  fcr_contacts: number;
-  fcr_resolved: number;
+/**
+ * One merged group of sufficient statistics, as the stats query returns it: the columns and their
+ * read aggregates are generated from the declaration in @pulse/rollups.
+ */
+export type StatsRow = StatsValues & {
   /** Bucket start, epoch seconds (time series only). */
   t?: number;
 } & Partial<Record<Dimension, string>>;
@@ -85,14 +59,9 @@ export function decomposeRange(range: TimeRange): Segment[] {
   return out;
 }
 
-const AGGREGATES = [
-  ...SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`),
-  "sumMap(wait_hist) AS wait_hist",
-  "uniqExactMerge(fcr_contacts) AS fcr_contacts",
-  "uniqExactMerge(fcr_resolved) AS fcr_resolved",
-].join(",\n  ");
+const AGGREGATES = READ_AGGREGATES.join(",\n  ");
 
-const RAW_STAT_COLUMNS = [...SUM_COLUMNS, "wait_hist", "fcr_contacts", "fcr_resolved"].join(", ");
+const RAW_STAT_COLUMNS = STAT_COLUMNS.join(", ");
 
 function filterSql(filters: Filters, params: Record<string, unknown>): string {
   let sql = "";
