@@ -9,9 +9,11 @@ import { newTenant, startItCollector, type ItCollector } from "./test-support/in
 import { startTopicReader } from "./test-support/kafka-reader";
 
 /**
- * Found by `pnpm chaos`: a broker SIGKILLed while sends were in flight left the idempotent
- * producer with sequence numbers the restarted broker refused (OUT_OF_ORDER_SEQUENCE_NUMBER) on
- * every later send, so the collector answered 503 forever, until it was restarted by hand.
+ * A broker SIGKILLed (not stopped) while requests are in flight: the same collector takes events
+ * again once the broker is back, and every event it answered "accepted" is in the topic.
+ * `pnpm chaos` once saw the producer refuse every send after such a kill
+ * (OUT_OF_ORDER_SEQUENCE_NUMBER); this test did not reproduce that state in-process, the unit test
+ * of `isFatalProducerError` and the chaos run cover the fix.
  */
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const topic = topicNames().feedback;
