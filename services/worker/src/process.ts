@@ -52,17 +52,13 @@ export async function startWorkerProcess(config: WorkerConfig, deps: { logger: L
     stallAfterMs: config.WORKER_STALL_SECONDS * 1000,
     retry: { minMs: 500, maxMs: config.WORKER_RETRY_MAX_SECONDS * 1000 },
     archiveMaxPendingBytes: config.ARCHIVE_MAX_PENDING_MB * 1024 * 1024,
-    fcr: {
-      windowMs: config.FCR_WINDOW_DAYS * 86_400_000,
-      graceMs: config.FCR_GRACE_MINUTES * 60_000,
-      sweepIntervalMs: config.FCR_SWEEP_INTERVAL_SECONDS * 1000,
-    },
+    fcr: { windowMs: config.FCR_WINDOW_DAYS * 86_400_000, placeholders: config.FCR_PLACEHOLDER_CUSTOMERS },
   });
   await worker.start();
   // Replays run where the ClickHouse connection lives: `pulse replay` enqueues, a worker takes it.
   const store = storeFromConfig(config);
   const queues = createQueueFactory({ redis: { url: config.REDIS_URL } });
-  const replayWorker = queues.worker(QUEUE_NAMES.replay, createReplayProcessor({ ch, store, enrichment: worker.enrichment, logger }));
+  const replayWorker = queues.worker(QUEUE_NAMES.replay, createReplayProcessor({ ch, store, enrichment: worker.enrichment, logger, fcr: { windowMs: config.FCR_WINDOW_DAYS * 86_400_000, placeholders: config.FCR_PLACEHOLDER_CUSTOMERS } }));
   replayWorker.on("error", (e) => logger.warn({ err: e }, "replay queue error"));
   const http = deps.http === false ? null : await createHttpServer({ name: "Pulse worker", logger, metrics: registry, ready: () => Promise.resolve({ ok: worker.running }) });
   if (http) await http.listen({ host: config.WORKER_HOST, port: config.WORKER_METRICS_PORT });

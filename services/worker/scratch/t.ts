@@ -1,0 +1,11 @@
+import { openClickHouse, migrate, createReader } from "@pulse/clickhouse";
+const ch = await openClickHouse({ path: "../../.cache/scratch/db" } as never);
+await migrate(ch, "../../infra/clickhouse");
+const r = createReader(ch);
+await ch.client.command({ query: "INSERT INTO fcr_repeats (tenant, customer_id, topic, occurred_at, contact_id, touchpoint, channel, segment, journey_stage, repeat_bin, sign) VALUES ('t','c','x','2026-01-01 00:00:00.000','a','tp','ph','s','j',5,1)" });
+await ch.client.command({ query: "INSERT INTO fcr_repeats (tenant, customer_id, topic, occurred_at, contact_id, touchpoint, channel, segment, journey_stage, repeat_bin, sign) VALUES ('t','c','x','2026-01-01 00:00:00.000','a','tp','ph','s','j',5,-1),('t','c','x','2026-01-01 00:00:00.000','a','tp','ph','s','j',3,1)" });
+console.log(await r.query("SELECT bucket, fcr_n, fcr_repeat_hist FROM rollup_minute"));
+console.log(await r.query("SELECT bucket, sum(fcr_n) n, sumMap(fcr_repeat_hist) h FROM rollup_hour GROUP BY bucket"));
+await ch.client.command({ query: "OPTIMIZE TABLE rollup_minute FINAL" });
+console.log(await r.query("SELECT bucket, fcr_n, fcr_repeat_hist FROM rollup_minute"));
+await ch.close();
