@@ -80,7 +80,7 @@ SELECT touchpoint,
   sumMap(if(wait_seconds IS NOT NULL AND ifNull(abandoned, 0) = 0, map(toUInt32(round(ifNull(wait_seconds, 0))), toUInt64(1)), CAST(map(), 'Map(UInt32, UInt64)'))) AS wait_hist,
   countIf(type = 'complaint.opened') AS complaints_opened, countIf(type = 'complaint.resolved') AS complaints_resolved,
   countIf(hours_to_resolve IS NOT NULL) AS resolve_n, sum(toUInt64(round(ifNull(hours_to_resolve, 0) * 3600000))) AS resolve_ms_sum,
-  toUInt64(0) AS fcr_contacts, toUInt64(0) AS fcr_resolved
+  CAST([] AS Array(Tuple(UInt32, UInt32, UInt64, Map(UInt32, Int64)))) AS fcr_cohorts
 FROM feedback_events
 WHERE tenant = {tenant:String}
   AND occurred_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND occurred_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
@@ -117,7 +117,7 @@ function addBaselineRoute(app: QueryApp, reader: Reader): void {
     const w = ((request.query as Record<string, string>).window ?? "15m") as WindowName;
     const range = windowRange(w, Date.now(), GRAINS.minute);
     const rows = await reader.query<StatsRow>(RAW_SQL, { tenant: TENANT, from: range.from, to: range.to });
-    return { from: iso(range.from), to: iso(range.to), groups: rows.map((r) => ({ key: { touchpoint: r.touchpoint }, ...scoreGroup(r) })) };
+    return { from: iso(range.from), to: iso(range.to), groups: rows.map((r) => ({ key: { touchpoint: r.touchpoint }, ...scoreGroup(r, { now: Date.now(), allowedLatenessMs: 3_600_000, windowMs: 7 * 86_400_000 }) })) };
   });
 }
 

@@ -36,6 +36,8 @@ export interface QueryAppDeps {
   tokens: readonly TokenEntry[];
   targets?: TargetsProvider;
   now?: () => Date;
+  /** FCR: the worker's allowed lateness L and the window W (defaults: 60 minutes, 7 days). */
+  fcr?: { allowedLatenessMs: number; windowMs: number };
   cacheTtlSeconds?: number;
   retentionDays?: number;
   streamIntervalMs?: number;
@@ -50,7 +52,13 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   const metrics = createQueryMetrics(deps.metrics);
   const verify = createTokenVerifier(deps.tokens);
   const retentionDays = deps.retentionDays ?? 400;
-  const service = createQueryService({ reader: deps.reader, metrics, targets: deps.targets ?? noTargets });
+  const service = createQueryService({
+    reader: deps.reader,
+    metrics,
+    targets: deps.targets ?? noTargets,
+    fcr: deps.fcr ?? { allowedLatenessMs: 3_600_000, windowMs: 7 * 86_400_000 },
+    now: () => now().getTime(),
+  });
   const cache = createQueryCache({ redis: deps.redis, ttlSeconds: deps.cacheTtlSeconds ?? 5, metrics, logger: deps.logger });
   const hub = createStreamHub({
     intervalMs: deps.streamIntervalMs ?? 1000,

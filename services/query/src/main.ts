@@ -26,6 +26,7 @@ const app = await createQueryApp({
   cacheTtlSeconds: config.QUERY_CACHE_TTL_SECONDS,
   retentionDays: config.QUERY_RETENTION_DAYS,
   streamIntervalMs: config.QUERY_STREAM_INTERVAL_MS,
+  fcr: { allowedLatenessMs: config.FCR_ALLOWED_LATENESS_MINUTES * 60_000, windowMs: config.FCR_WINDOW_DAYS * 86_400_000 },
   ready: async () => {
     try {
       // Ready once the rollups exist: a store without the schema cannot answer any route.

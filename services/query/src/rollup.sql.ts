@@ -39,8 +39,11 @@ export type SumColumn = (typeof SUM_COLUMNS)[number];
 export type StatsRow = Record<SumColumn, number> & {
   /** Whole-second wait → count (JSON object keys are the seconds). */
   wait_hist: Record<string, number>;
-  fcr_contacts: number;
-  fcr_resolved: number;
+  /**
+   * FCR cohorts, one per rollup bucket (several rows of one bucket are summed by the reader):
+   * [bucket start (epoch s), bucket width (s), contacts, repeat bin → signed count].
+   */
+  fcr_cohorts: [number, number, number, Record<string, number>][];
   /** Bucket start, epoch seconds (time series only). */
   t?: number;
 } & Partial<Record<Dimension, string>>;
@@ -85,14 +88,19 @@ export function decomposeRange(range: TimeRange): Segment[] {
   return out;
 }
 
-const AGGREGATES = [
-  ...SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`),
-  "sumMap(wait_hist) AS wait_hist",
-  "uniqExactMerge(fcr_contacts) AS fcr_contacts",
-  "uniqExactMerge(fcr_resolved) AS fcr_resolved",
-].join(",\n  ");
+/**
+ * FCR is never summed over a range: whether a contact's verdict is final depends on its own bucket
+ * (its cohort), so every bucket with contacts or repeats is returned with its width
+ * (`fcr_width`, seconds) and @pulse/scoring's fcrScores merges them.
+ */
+const FCR_COHORTS =
+  "groupArrayIf(tuple(toUInt32(toUnixTimestamp(bucket)), fcr_width, fcr_n, fcr_repeat_hist), fcr_n != 0 OR notEmpty(fcr_repeat_hist)) AS fcr_cohorts";
 
-const RAW_STAT_COLUMNS = [...SUM_COLUMNS, "wait_hist", "fcr_contacts", "fcr_resolved"].join(", ");
+const AGGREGATES = [...SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`), "sumMap(wait_hist) AS wait_hist", FCR_COHORTS].join(",\n  ");
+
+const RAW_STAT_COLUMNS = [...SUM_COLUMNS, "wait_hist", "bucket", "fcr_n", "fcr_repeat_hist"].join(", ");
+
+const WIDTH_OF_TABLE: Record<RollupTable, number> = { rollup_minute: 60, rollup_hour: 3600, rollup_day: 86_400 };
 
 function filterSql(filters: Filters, params: Record<string, unknown>): string {
   let sql = "";
@@ -121,7 +129,7 @@ export function buildStatsQuery(args: { tenant: string; range: TimeRange; groupB
   const inner = segments.map((s, i) => {
     params[`from_${i}`] = Math.floor(s.from / 1000);
     params[`to_${i}`] = Math.floor(s.to / 1000);
-    return `SELECT ${[...dims, RAW_STAT_COLUMNS].join(", ")} FROM ${s.table}
+    return `SELECT ${[...dims, RAW_STAT_COLUMNS, `toUInt32(${WIDTH_OF_TABLE[s.table]}) AS fcr_width`].join(", ")} FROM ${s.table}
   WHERE tenant = {tenant:String} AND bucket >= toDateTime({from_${i}:UInt32}, 'UTC') AND bucket < toDateTime({to_${i}:UInt32}, 'UTC')${filters}`;
   });
   const outerDims = dimSelect(args.groupBy);
@@ -140,8 +148,8 @@ export function buildSeriesQuery(args: { tenant: string; range: TimeRange; grain
   const filters = filterSql(args.filters, params);
   const dims = args.groupBy.map((d) => DIMENSIONS[d]);
   const sql = `SELECT ${[...dimSelect(args.groupBy), "toUInt32(toUnixTimestamp(bucket)) AS t", AGGREGATES].join(",\n  ")}
-FROM ${table}
-WHERE tenant = {tenant:String} AND bucket >= toDateTime({from:UInt32}, 'UTC') AND bucket < toDateTime({to:UInt32}, 'UTC')${filters}
+FROM (SELECT *, toUInt32(${WIDTH_OF_TABLE[table]}) AS fcr_width FROM ${table}
+WHERE tenant = {tenant:String} AND bucket >= toDateTime({from:UInt32}, 'UTC') AND bucket < toDateTime({to:UInt32}, 'UTC')${filters})
 GROUP BY ${[...dims, "t"].join(", ")}
 ORDER BY ${[...dims, "t"].join(", ")}`;
   return { sql, params, table };
