@@ -123,6 +123,12 @@ export function generateDataset(tenant: string, now: number, seed: number, scale
       } else {
         events.push({ ...base(tp, at), type: "contact.completed" });
       }
+      // Draws once used for FCR verdicts, kept so the events stay exactly those every other test
+      // was written against (the FCR contacts below have a generator of their own).
+      if (rnd() < 0.6) {
+        pick(TOPICS);
+        rnd();
+      }
     } else if (r < 0.9) {
       const n = int(0, 2);
       const topics = [...new Set(Array.from({ length: n }, () => pick(TOPICS)))];
