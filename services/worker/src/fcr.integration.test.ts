@@ -188,7 +188,7 @@ describe("first-contact resolution in ClickHouse", () => {
   it("leaves a placeholder customer with 50,000 contacts out of FCR, counted in a metric, and keeps the partition moving", async () => {
     const tenant = `p${randomUUID().slice(0, 6)}`;
     const now = Date.now();
-    const placeholder: Contact[] = Array.from({ length: 50_000 }, (_, i) => ({ id: `anon-${i}`, customer: i % 2 === 0 ? "0" : " Unknown", topic: "billing", at: now - DAY + i * 1000 }));
+    const placeholder: Contact[] = Array.from({ length: 50_000 }, (_, i) => ({ id: `anon-${i}`, customer: i % 2 === 0 ? "0" : "Unknown", topic: "billing", at: now - DAY + i * 1000 }));
     const real: Contact[] = [
       { id: "r1", customer: "cust-1", topic: "billing", at: now - DAY },
       { id: "r2", customer: "cust-1", topic: "billing", at: now - DAY + 90 * MIN },
