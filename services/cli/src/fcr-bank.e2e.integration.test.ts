@@ -1,8 +1,8 @@
 /**
  * Historical import → FCR, end to end: the Anonymous Bank call-centre file (February 1999) goes
  * through the import job's code (mapping "bank-calls", a real Kafka producer) and the real worker
- * into chDB; the served FCR equals a brute force over the file itself (same customer, same call
- * type = topic, the next call within 7 days), and a replay of a week in the middle gives the same
+ * into chDB; the served FCR equals a brute force over the file itself (same customer, same topic
+ * of the call type, the next call within 7 days), and a replay of a week in the middle gives the same
  * figures. The file is read from PULSE_DATA_DIR (default ../shared/data beside the repository);
  * without it the test runs on an inline sample in the same format.
  */
@@ -54,6 +54,9 @@ const SAMPLE = [
 const canon = (tp: string) => tp.replace(/[^a-z0-9]+/g, "_");
 const TOUCHPOINT: Record<string, string> = { PS: "phone-banking", PE: "phone-banking-english", IN: "internet-banking-support", NE: "stock-exchange-desk", NW: "new-customer-sales", TT: "call-back" };
 
+/** The topic of a call is its subject, as the shipped mapping documents it: regular calls in Hebrew and in English are both account service. */
+const TOPIC: Record<string, string> = { PS: "account-service", PE: "account-service", IN: "internet-banking", NE: "stock-trading", NW: "account-opening", TT: "call-back" };
+
 type Call = { key: string; customer: string; topic: string; touchpoint: string; at: number };
 
 /** The calls of the file as FCR contacts, read straight from the text (not through the mapping). */
@@ -73,7 +76,7 @@ function callsOf(text: string): Call[] {
       key,
       // 0 (and a number a spreadsheet mangled) is an unidentified caller: a stranger to every other call.
       customer: /^[1-9][0-9]*$/.test(id) ? `cust-${id}` : `anon-${key}`,
-      topic: type,
+      topic: TOPIC[type] ?? type,
       touchpoint: canon(TOUCHPOINT[type] ?? type),
       at: Date.UTC(1900 + yy, mm - 1, dd, h, mi, s) - 2 * 3_600_000, // Israel standard time, +02:00
     }];
@@ -82,7 +85,7 @@ function callsOf(text: string): Call[] {
 
 type DayStats = Record<string, { n: number; hist: Record<string, number> }>;
 
-/** Per touchpoint and UTC day of the call: calls, and repeat bin → calls whose next call (same customer and type) came ≤ 7 days later. */
+/** Per touchpoint and UTC day of the call: calls, and repeat bin → calls whose next call (same customer and topic) came ≤ 7 days later. */
 function bruteForce(calls: readonly Call[]): { byDay: DayStats; closed: Record<string, { n: number; resolved: number }> } {
   const byDay: DayStats = {};
   const closed: Record<string, { n: number; resolved: number }> = {};
