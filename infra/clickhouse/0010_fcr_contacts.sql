@@ -53,6 +53,8 @@ PARTITION BY toYYYYMM(occurred_at)
 ORDER BY (tenant, customer_id, topic, occurred_at, contact_id)
 SETTINGS non_replicated_deduplication_window = 10000;
 
+-- Views first: the cascades read the columns dropped below. Run before workers start (as every
+-- migration): between a DROP and a CREATE of a view, inserts would not reach the rollups.
 DROP VIEW IF EXISTS rollup_minute_fcr_mv;
 DROP VIEW IF EXISTS rollup_minute_events_mv;
 DROP VIEW IF EXISTS rollup_hour_from_minute_mv;
@@ -71,6 +73,10 @@ ALTER TABLE rollup_hour ADD COLUMN IF NOT EXISTS fcr_n SimpleAggregateFunction(s
 ALTER TABLE rollup_hour ADD COLUMN IF NOT EXISTS fcr_repeat_hist SimpleAggregateFunction(sumMap, Map(UInt32, Int64));
 ALTER TABLE rollup_day ADD COLUMN IF NOT EXISTS fcr_n SimpleAggregateFunction(sum, UInt64);
 ALTER TABLE rollup_day ADD COLUMN IF NOT EXISTS fcr_repeat_hist SimpleAggregateFunction(sumMap, Map(UInt32, Int64));
+
+-- The rollup views, generated from the declaration in packages/rollups
+-- (`pnpm --filter @pulse/rollups sql -- --with-fcr`); the drift test there checks them.
+DROP VIEW IF EXISTS rollup_minute_events_mv;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS rollup_minute_events_mv TO rollup_minute AS
 SELECT
@@ -93,21 +99,35 @@ SELECT
     countIf(wait_seconds IS NOT NULL AND ifNull(abandoned, 0) = 0) AS wait_n,
     sumIf(toUInt64(round(ifNull(wait_seconds, 0) * 1000)), wait_seconds IS NOT NULL AND ifNull(abandoned, 0) = 0) AS wait_ms_sum,
     sumIf(ifNull(wait_seconds, 0) * ifNull(wait_seconds, 0), wait_seconds IS NOT NULL AND ifNull(abandoned, 0) = 0) AS wait_sq_sum,
-    sumMap(if(wait_seconds IS NOT NULL AND ifNull(abandoned, 0) = 0,
-              map(toUInt32(round(ifNull(wait_seconds, 0))), toUInt64(1)),
-              CAST(map(), 'Map(UInt32, UInt64)'))) AS wait_hist,
-    countIf(handle_seconds IS NOT NULL) AS handle_n,
-    sum(toUInt64(round(ifNull(handle_seconds, 0) * 1000))) AS handle_ms_sum,
-    countIf(agent_resolved IS NOT NULL) AS agent_resolved_n,
-    countIf(agent_resolved = 1) AS agent_resolved_yes,
+    sumMap(if(wait_seconds IS NOT NULL AND ifNull(abandoned, 0) = 0, map(toUInt32(round(ifNull(wait_seconds, 0))), toUInt64(1)), CAST(map(), 'Map(UInt32, UInt64)'))) AS wait_hist,
     countIf(type = 'complaint.opened') AS complaints_opened,
     countIf(type = 'complaint.resolved') AS complaints_resolved,
     countIf(hours_to_resolve IS NOT NULL) AS resolve_n,
-    sum(toUInt64(round(ifNull(hours_to_resolve, 0) * 3600000))) AS resolve_ms_sum,
-    countIf(sentiment IS NOT NULL) AS sentiment_n,
-    countIf(sentiment_label = 'negative') AS sentiment_negative
+    sum(toUInt64(round(ifNull(hours_to_resolve, 0) * 3600000))) AS resolve_ms_sum
 FROM feedback_events
 GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket;
+
+DROP VIEW IF EXISTS rollup_minute_fcr_contacts_mv;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS rollup_minute_fcr_contacts_mv TO rollup_minute AS
+SELECT
+    tenant, touchpoint, channel, segment, journey_stage,
+    toStartOfMinute(occurred_at) AS bucket,
+    count() AS fcr_n
+FROM fcr_contacts
+GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket;
+
+DROP VIEW IF EXISTS rollup_minute_fcr_repeats_mv;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS rollup_minute_fcr_repeats_mv TO rollup_minute AS
+SELECT
+    tenant, touchpoint, channel, segment, journey_stage,
+    toStartOfMinute(occurred_at) AS bucket,
+    sumMap(map(repeat_bin, toInt64(sign))) AS fcr_repeat_hist
+FROM fcr_repeats
+GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket;
+
+DROP VIEW IF EXISTS rollup_hour_from_minute_mv;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS rollup_hour_from_minute_mv TO rollup_hour AS
 SELECT
@@ -130,21 +150,17 @@ SELECT
     sum(wait_n) AS wait_n,
     sum(wait_ms_sum) AS wait_ms_sum,
     sum(wait_sq_sum) AS wait_sq_sum,
-    sum(handle_n) AS handle_n,
-    sum(handle_ms_sum) AS handle_ms_sum,
-    sum(agent_resolved_n) AS agent_resolved_n,
-    sum(agent_resolved_yes) AS agent_resolved_yes,
+    sumMap(wait_hist) AS wait_hist,
     sum(complaints_opened) AS complaints_opened,
     sum(complaints_resolved) AS complaints_resolved,
     sum(resolve_n) AS resolve_n,
     sum(resolve_ms_sum) AS resolve_ms_sum,
-    sum(sentiment_n) AS sentiment_n,
-    sum(sentiment_negative) AS sentiment_negative,
-    sumMap(wait_hist) AS wait_hist,
     sum(fcr_n) AS fcr_n,
     sumMap(fcr_repeat_hist) AS fcr_repeat_hist
 FROM rollup_minute
 GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket;
+
+DROP VIEW IF EXISTS rollup_day_from_minute_mv;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS rollup_day_from_minute_mv TO rollup_day AS
 SELECT
@@ -167,34 +183,12 @@ SELECT
     sum(wait_n) AS wait_n,
     sum(wait_ms_sum) AS wait_ms_sum,
     sum(wait_sq_sum) AS wait_sq_sum,
-    sum(handle_n) AS handle_n,
-    sum(handle_ms_sum) AS handle_ms_sum,
-    sum(agent_resolved_n) AS agent_resolved_n,
-    sum(agent_resolved_yes) AS agent_resolved_yes,
+    sumMap(wait_hist) AS wait_hist,
     sum(complaints_opened) AS complaints_opened,
     sum(complaints_resolved) AS complaints_resolved,
     sum(resolve_n) AS resolve_n,
     sum(resolve_ms_sum) AS resolve_ms_sum,
-    sum(sentiment_n) AS sentiment_n,
-    sum(sentiment_negative) AS sentiment_negative,
-    sumMap(wait_hist) AS wait_hist,
     sum(fcr_n) AS fcr_n,
     sumMap(fcr_repeat_hist) AS fcr_repeat_hist
 FROM rollup_minute
-GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS rollup_minute_fcr_contacts_mv TO rollup_minute AS
-SELECT
-    tenant, touchpoint, channel, segment, journey_stage,
-    toStartOfMinute(occurred_at) AS bucket,
-    count() AS fcr_n
-FROM fcr_contacts
-GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS rollup_minute_fcr_repeats_mv TO rollup_minute AS
-SELECT
-    tenant, touchpoint, channel, segment, journey_stage,
-    toStartOfMinute(occurred_at) AS bucket,
-    sumMap(map(repeat_bin, toInt64(sign))) AS fcr_repeat_hist
-FROM fcr_repeats
 GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket;

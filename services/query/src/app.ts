@@ -121,4 +121,4 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   return Object.assign(app, { queryMetrics: metrics, streamHub: hub, queryService: service });
 }
 export { loadQueryConfig, type QueryConfig } from "./config";
-export { parseCatalogue, noTargets, targetsFromFile, type TargetsProvider } from "./catalogue";
+export { parseCatalogue, noTargets, targetsFromFile, fromCatalogue, type TargetsProvider } from "./catalogue";

@@ -2,23 +2,25 @@
 import { configOrExit } from "@pulse/config";
 import { clickhouseConfigFromEnv, createReader, migrate, openClickHouse } from "@pulse/clickhouse";
 import { createLogger, createMetricsRegistry } from "@pulse/kit";
+import { catalogueFromFile, createCatalogueSource } from "@pulse/catalogue";
 import { createRedis } from "@pulse/redis";
 import { createQueryApp } from "./app";
-import { targetsFromFile } from "./catalogue";
 import { loadQueryConfig } from "./config";
 
 const config = configOrExit("query", () => loadQueryConfig(process.env));
 const logger = createLogger("query", config.LOG_LEVEL);
 const ch = await openClickHouse(clickhouseConfigFromEnv(config));
 if (config.QUERY_MIGRATIONS_DIR) await migrate(ch, config.QUERY_MIGRATIONS_DIR);
-const redis = config.QUERY_CACHE ? createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX }) : undefined;
-redis?.on("error", (e: Error) => logger.warn({ err: e.message }, "redis error (cache degrades to uncached)"));
-const targets = targetsFromFile(config.QUERY_CATALOGUE_FILE);
+// Redis holds the per-tenant catalogues (read always) and the cache (when QUERY_CACHE).
+const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
+redis.on("error", (e: Error) => logger.warn({ err: e.message }, "redis error (cache degrades to uncached; catalogues keep the last ones)"));
+const targets = createCatalogueSource({ redis, fallback: catalogueFromFile(config.QUERY_CATALOGUE_FILE ?? config.CATALOGUE_FILE), logger });
+await targets.start();
 const reader = createReader(ch);
 
 const app = await createQueryApp({
   reader,
-  redis,
+  redis: config.QUERY_CACHE ? redis : undefined,
   logger,
   metrics: createMetricsRegistry("query"),
   tokens: config.tokens,
@@ -45,7 +47,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     void app
       .close()
       .then(async () => {
-        redis?.disconnect();
+        targets.stop();
+        redis.disconnect();
         await ch.close();
       })
       .finally(() => process.exit(0));

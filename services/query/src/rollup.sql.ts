@@ -3,42 +3,19 @@
  * whitelisted column names in DIMENSIONS; every value (tenant, times, filter values) is a bound
  * `{name:Type}` parameter. Nothing the caller typed is ever spliced into SQL.
  */
+import { READ_AGGREGATES, STAT_COLUMNS, type StatsValues } from "@pulse/rollups";
 import { DIMENSIONS, GRAINS, type Dimension, type Filters, type Grain, type TimeRange } from "./params-fns";
 
 export type RollupTable = "rollup_minute" | "rollup_hour" | "rollup_day";
 
 export const TABLE_OF_GRAIN: Record<Grain, RollupTable> = { minute: "rollup_minute", hour: "rollup_hour", day: "rollup_day" };
 
-/** Simple (sum) columns of every rollup, read with sum(). */
-export const SUM_COLUMNS = [
-  "events",
-  "nps_n",
-  "nps_promoters",
-  "nps_detractors",
-  "csat_n",
-  "csat_top2",
-  "csat_sum",
-  "csat_sum_sq",
-  "ces_n",
-  "ces_sum",
-  "ces_sum_sq",
-  "contacts",
-  "calls_offered",
-  "calls_abandoned",
-  "wait_n",
-  "wait_ms_sum",
-  "wait_sq_sum",
-  "complaints_opened",
-  "complaints_resolved",
-  "resolve_n",
-  "resolve_ms_sum",
-] as const;
-export type SumColumn = (typeof SUM_COLUMNS)[number];
-
-/** One merged group of sufficient statistics, as the stats query returns it. */
-export type StatsRow = Record<SumColumn, number> & {
-  /** Whole-second wait → count (JSON object keys are the seconds). */
-  wait_hist: Record<string, number>;
+/**
+ * One merged group of sufficient statistics, as the stats query returns it: the columns and their
+ * read aggregates are generated from the declaration in @pulse/rollups. The FCR statistics summed
+ * over the range are there too, but FCR is computed from `fcr_cohorts` only.
+ */
+export type StatsRow = StatsValues & {
   /**
    * FCR cohorts, one per rollup bucket (several rows of one bucket are summed by the reader):
    * [bucket start (epoch s), bucket width (s), contacts, repeat bin → signed count].
@@ -94,11 +71,14 @@ export function decomposeRange(range: TimeRange): Segment[] {
  * (`fcr_width`, seconds) and @pulse/scoring's fcrScores merges them.
  */
 const FCR_COHORTS =
-  "groupArrayIf(tuple(toUInt32(toUnixTimestamp(bucket)), fcr_width, fcr_n, fcr_repeat_hist), fcr_n != 0 OR notEmpty(fcr_repeat_hist)) AS fcr_cohorts";
+  "groupArrayIf(tuple(toUInt32(toUnixTimestamp(bucket)), cohort_width, cohort_n, cohort_hist), cohort_n != 0 OR notEmpty(cohort_hist)) AS fcr_cohorts";
 
-const AGGREGATES = [...SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`), "sumMap(wait_hist) AS wait_hist", FCR_COHORTS].join(",\n  ");
+/** The per-bucket FCR columns under names the aggregates above do not shadow. */
+const COHORT_COLUMNS = "bucket, fcr_n AS cohort_n, fcr_repeat_hist AS cohort_hist";
 
-const RAW_STAT_COLUMNS = [...SUM_COLUMNS, "wait_hist", "bucket", "fcr_n", "fcr_repeat_hist"].join(", ");
+const AGGREGATES = [...READ_AGGREGATES, FCR_COHORTS].join(",\n  ");
+
+const RAW_STAT_COLUMNS = [...STAT_COLUMNS, COHORT_COLUMNS].join(", ");
 
 const WIDTH_OF_TABLE: Record<RollupTable, number> = { rollup_minute: 60, rollup_hour: 3600, rollup_day: 86_400 };
 
@@ -129,7 +109,7 @@ export function buildStatsQuery(args: { tenant: string; range: TimeRange; groupB
   const inner = segments.map((s, i) => {
     params[`from_${i}`] = Math.floor(s.from / 1000);
     params[`to_${i}`] = Math.floor(s.to / 1000);
-    return `SELECT ${[...dims, RAW_STAT_COLUMNS, `toUInt32(${WIDTH_OF_TABLE[s.table]}) AS fcr_width`].join(", ")} FROM ${s.table}
+    return `SELECT ${[...dims, RAW_STAT_COLUMNS, `toUInt32(${WIDTH_OF_TABLE[s.table]}) AS cohort_width`].join(", ")} FROM ${s.table}
   WHERE tenant = {tenant:String} AND bucket >= toDateTime({from_${i}:UInt32}, 'UTC') AND bucket < toDateTime({to_${i}:UInt32}, 'UTC')${filters}`;
   });
   const outerDims = dimSelect(args.groupBy);
@@ -148,7 +128,7 @@ export function buildSeriesQuery(args: { tenant: string; range: TimeRange; grain
   const filters = filterSql(args.filters, params);
   const dims = args.groupBy.map((d) => DIMENSIONS[d]);
   const sql = `SELECT ${[...dimSelect(args.groupBy), "toUInt32(toUnixTimestamp(bucket)) AS t", AGGREGATES].join(",\n  ")}
-FROM (SELECT *, toUInt32(${WIDTH_OF_TABLE[table]}) AS fcr_width FROM ${table}
+FROM (SELECT *, fcr_n AS cohort_n, fcr_repeat_hist AS cohort_hist, toUInt32(${WIDTH_OF_TABLE[table]}) AS cohort_width FROM ${table}
 WHERE tenant = {tenant:String} AND bucket >= toDateTime({from:UInt32}, 'UTC') AND bucket < toDateTime({to:UInt32}, 'UTC')${filters})
 GROUP BY ${[...dims, "t"].join(", ")}
 ORDER BY ${[...dims, "t"].join(", ")}`;

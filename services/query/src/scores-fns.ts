@@ -21,6 +21,7 @@ import {
   type RateStats,
   type TargetGap,
 } from "@pulse/scoring";
+import { emptyValues, scoreInput } from "@pulse/rollups";
 import type { TouchpointTargets } from "./catalogue";
 import type { StatsRow } from "./rollup.sql";
 
@@ -76,18 +77,21 @@ export type FcrSettings = { now: number; allowedLatenessMs: number; windowMs: nu
 
 export type TargetsReport = Partial<Record<"nps" | "csatTop2" | "ces" | "fcr", TargetGap>>;
 
+// The mapping from rollup columns to @pulse/scoring's inputs is declared with the statistics
+// (@pulse/rollups `feeds`); these functions only add what is derived (passives).
 export function npsStats(r: StatsRow): NpsStats {
-  return { n: r.nps_n, promoters: r.nps_promoters, detractors: r.nps_detractors, passives: r.nps_n - r.nps_promoters - r.nps_detractors };
+  const s = scoreInput(r, "nps");
+  return { ...s, passives: s.n - s.promoters - s.detractors };
 }
 export function csatStats(r: StatsRow): CsatStats {
-  return { n: r.csat_n, top2: r.csat_top2, sum: r.csat_sum, sumSq: r.csat_sum_sq };
+  return scoreInput(r, "csat");
 }
 export function cesStats(r: StatsRow): MomentStats {
-  return { n: r.ces_n, sum: r.ces_sum, sumSq: r.ces_sum_sq };
+  return scoreInput(r, "ces");
 }
 /** Wait moments in seconds: Σ comes from the exact millisecond sum, Σ² from its own column. */
 export function waitStats(r: StatsRow): MomentStats {
-  return { n: r.wait_n, sum: r.wait_ms_sum / 1000, sumSq: r.wait_sq_sum };
+  return scoreInput(r, "wait");
 }
 /**
  * The group's cohorts, one per bucket: rows of the same bucket (other dimension values, parts not
@@ -145,10 +149,10 @@ export function fcrStats(f: FcrReport): RateStats {
   return { successes: f.resolved, n: f.n };
 }
 export function abandonmentStats(r: StatsRow): RateStats {
-  return { successes: r.calls_abandoned, n: r.calls_offered };
+  return scoreInput(r, "abandonment");
 }
 export function waitHistogram(r: StatsRow): [number, number][] {
-  return Object.entries(r.wait_hist ?? {}).map(([k, v]) => [Number(k), Number(v)]);
+  return Object.entries(scoreInput(r, "waitQuantiles").histogram ?? {}).map(([k, v]) => [Number(k), Number(v)]);
 }
 
 export function scoreGroup(r: StatsRow, fcrSettings: FcrSettings): GroupScores {
@@ -159,7 +163,10 @@ export function scoreGroup(r: StatsRow, fcrSettings: FcrSettings): GroupScores {
   const abandonment = rate(abandonmentStats(r));
   const wait = meanScore(waitStats(r));
   const [p50 = null, p90 = null] = quantilesFromHistogram(waitHistogram(r), [0.5, 0.9]);
-  const complaints = complaintRate({ complaints: r.complaints_opened, contacts: r.contacts });
+  const c = scoreInput(r, "complaints");
+  const complaints = complaintRate({ complaints: c.complaints, contacts: c.contacts });
+  const resolve = scoreInput(r, "resolveTime");
+  const volume = scoreInput(r, "volume");
   return {
     nps: { value: nps.value, n: nps.n, promoters: nps.promoters, passives: nps.passives, detractors: nps.detractors, ci95: nps.ci95 },
     csat: { top2Box: csat.top2Box, mean: csat.mean, n: csat.n, ci95: csat.ci95 },
@@ -168,14 +175,14 @@ export function scoreGroup(r: StatsRow, fcrSettings: FcrSettings): GroupScores {
     waitSeconds: { mean: wait.mean, p50, p90, n: wait.n, ci95: wait.ci95 },
     abandonment: { value: abandonment.value, n: abandonment.n, ci95: abandonment.ci95 },
     complaints: {
-      opened: r.complaints_opened,
-      resolved: r.complaints_resolved,
-      contacts: r.contacts,
+      opened: c.complaints,
+      resolved: c.resolved,
+      contacts: c.contacts,
       per1000Contacts: complaints.value,
       per1000Ci95: complaints.ci95,
-      meanHoursToResolve: r.resolve_n > 0 ? r.resolve_ms_sum / r.resolve_n / 3_600_000 : null,
+      meanHoursToResolve: resolve.n > 0 ? resolve.sum / resolve.n : null,
     },
-    volume: { events: r.events, contacts: r.contacts },
+    volume,
   };
 }
 
@@ -196,29 +203,5 @@ export function targetReport(s: GroupScores, targets: TouchpointTargets | undefi
 
 /** An all-zero row: the statistics of a group that had no data in a period. */
 export function emptyStats(): StatsRow {
-  return {
-    events: 0,
-    nps_n: 0,
-    nps_promoters: 0,
-    nps_detractors: 0,
-    csat_n: 0,
-    csat_top2: 0,
-    csat_sum: 0,
-    csat_sum_sq: 0,
-    ces_n: 0,
-    ces_sum: 0,
-    ces_sum_sq: 0,
-    contacts: 0,
-    calls_offered: 0,
-    calls_abandoned: 0,
-    wait_n: 0,
-    wait_ms_sum: 0,
-    wait_sq_sum: 0,
-    complaints_opened: 0,
-    complaints_resolved: 0,
-    resolve_n: 0,
-    resolve_ms_sum: 0,
-    wait_hist: {},
-    fcr_cohorts: [],
-  };
+  return { ...emptyValues(), fcr_cohorts: [] };
 }

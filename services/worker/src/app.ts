@@ -30,6 +30,8 @@ export interface WorkerDeps {
   partitionsConcurrently: number;
   sessionTimeoutMs?: number;
   dedupWindowDays?: number;
+  /** The earliest occurredAt accepted (PULSE_MIN_OCCURRED_AT; default: the contract's). */
+  minOccurredAt?: Date;
   /** First-contact resolution: the window W and the placeholder customer ids left out. */
   fcr: { windowMs: number; placeholders?: readonly string[] };
   /** A partition whose chunk keeps failing this long is reported stalled (default 60 s). */
@@ -73,6 +75,7 @@ export function createWorker(deps: WorkerDeps) {
       enrichment,
       fcr,
       ...(deps.dedupWindowDays ? { dedupWindowDays: deps.dedupWindowDays } : {}),
+      ...(deps.minOccurredAt ? { wire: { minOccurredAt: deps.minOccurredAt } } : {}),
       archiver,
       sendDeadLetters: (messages) => dlqProducer.send(deps.topics.deadLetters, messages),
       ranges: createRedisChunkRanges(deps.redis, deps.groupId, () => clusterId(deps.kafka)),

@@ -49,6 +49,7 @@ export async function startWorkerProcess(config: WorkerConfig, deps: { logger: L
     partitionsConcurrently: config.WORKER_PARTITIONS_CONCURRENTLY,
     sessionTimeoutMs: config.WORKER_SESSION_TIMEOUT_MS,
     dedupWindowDays: config.WORKER_DEDUP_WINDOW_DAYS,
+    minOccurredAt: config.PULSE_MIN_OCCURRED_AT,
     stallAfterMs: config.WORKER_STALL_SECONDS * 1000,
     retry: { minMs: 500, maxMs: config.WORKER_RETRY_MAX_SECONDS * 1000 },
     archiveMaxPendingBytes: config.ARCHIVE_MAX_PENDING_MB * 1024 * 1024,
@@ -58,7 +59,17 @@ export async function startWorkerProcess(config: WorkerConfig, deps: { logger: L
   // Replays run where the ClickHouse connection lives: `pulse replay` enqueues, a worker takes it.
   const store = storeFromConfig(config);
   const queues = createQueueFactory({ redis: { url: config.REDIS_URL } });
-  const replayWorker = queues.worker(QUEUE_NAMES.replay, createReplayProcessor({ ch, store, enrichment: worker.enrichment, logger, fcr: { windowMs: config.FCR_WINDOW_DAYS * 86_400_000, placeholders: config.FCR_PLACEHOLDER_CUSTOMERS } }));
+  const replayWorker = queues.worker(
+    QUEUE_NAMES.replay,
+    createReplayProcessor({
+      ch,
+      store,
+      enrichment: worker.enrichment,
+      logger,
+      wire: { minOccurredAt: config.PULSE_MIN_OCCURRED_AT },
+      fcr: { windowMs: config.FCR_WINDOW_DAYS * 86_400_000, placeholders: config.FCR_PLACEHOLDER_CUSTOMERS },
+    }),
+  );
   replayWorker.on("error", (e) => logger.warn({ err: e }, "replay queue error"));
   const http = deps.http === false ? null : await createHttpServer({ name: "Pulse worker", logger, metrics: registry, ready: () => Promise.resolve({ ok: worker.running }) });
   if (http) await http.listen({ host: config.WORKER_HOST, port: config.WORKER_METRICS_PORT });

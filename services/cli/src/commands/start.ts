@@ -7,7 +7,8 @@ import { createLogger, createMetricsRegistry } from "@pulse/kit";
 import { startStack, stderrProgress } from "@pulse/local-stack";
 import { createRedis } from "@pulse/redis";
 import { collectorLimits, createCollectorApp, createRedisDedupStore, hashApiKey, loadCollectorConfig } from "@pulse/collector";
-import { createQueryApp, loadQueryConfig, targetsFromFile } from "@pulse/query";
+import { createQueryApp, loadQueryConfig } from "@pulse/query";
+import { catalogueFromFile, createCatalogueSource } from "@pulse/catalogue";
 import { createJobsApp, loadJobsConfig } from "@pulse/jobs";
 import { startWorkerProcess, WorkerEnv } from "@pulse/worker";
 import type { Args } from "../args";
@@ -83,16 +84,19 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
       redis.disconnect();
     });
 
-    const qc = loadQueryConfig({ ...env, PORT: String(queryPort), QUERY_CATALOGUE_FILE: env.QUERY_CATALOGUE_FILE ?? env.CATALOGUE_FILE });
+    const qc = loadQueryConfig({ ...env, PORT: String(queryPort) });
     const queryRedis = createRedis({ url: qc.REDIS_URL, keyPrefix: qc.REDIS_KEY_PREFIX });
     queryRedis.on("error", () => undefined);
+    // The same catalogue source as the worker's enrichment: the file plus `pulse catalogue load`'s.
+    const queryCatalogues = createCatalogueSource({ redis: queryRedis, fallback: catalogueFromFile(qc.QUERY_CATALOGUE_FILE ?? qc.CATALOGUE_FILE), logger });
+    await queryCatalogues.start();
     const query = await createQueryApp({
       reader: createReader(worker.ch),
       redis: qc.QUERY_CACHE ? queryRedis : undefined,
       logger: logger.child({ role: "query" }),
       metrics: createMetricsRegistry("query"),
       tokens: qc.tokens,
-      targets: targetsFromFile(qc.QUERY_CATALOGUE_FILE),
+      targets: queryCatalogues,
       cacheTtlSeconds: qc.QUERY_CACHE_TTL_SECONDS,
       retentionDays: qc.QUERY_RETENTION_DAYS,
       streamIntervalMs: qc.QUERY_STREAM_INTERVAL_MS,
@@ -100,6 +104,7 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
     await query.listen({ host: qc.HOST, port: queryPort });
     stops.push(async () => {
       await query.close();
+      queryCatalogues.stop();
       queryRedis.disconnect();
     });
 
