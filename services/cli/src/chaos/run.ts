@@ -73,6 +73,16 @@ function mulberry32(seed: number): () => number {
  * stopped; then every tenant's events and rollups are compared with the sender's own ledger.
  */
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  // Everything started is stopped, also when the run fails half-way (in reverse order).
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    return await run(o, cleanups);
+  } finally {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  }
+}
+
+async function run(o: ChaosOptions, cleanups: (() => Promise<unknown>)[]): Promise<ChaosReport> {
   const started = Date.now();
   const id = randomUUID().slice(0, 8);
   const dir = join(o.root, ".cache", "chaos", id);
@@ -83,6 +93,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 
   o.log(`chaos: run ${id} (seed ${o.seed}) in ${dir}`);
   const broker = await startPrivateKafka({ root: o.root });
+  cleanups.push(() => broker.stop());
   const kafka = createKafka({ brokers: broker.brokers, clientId: "chaos", logger: silentLogger });
   const prefix = `chaos-${id}.`;
   const topics = topicNames(prefix);
@@ -92,8 +103,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   ]);
   const redis = new AofRedis(join(dir, "redis"), await freePort());
   await redis.start();
+  cleanups.push(() => redis.kill());
   const s3Options = { port: await freePort(), dataDir: join(dir, "s3"), logDir: join(dir, "s3"), cacheDir: join(o.root, ".cache", "maven-jars"), buckets: ["chaos-archive"], progress: () => {} };
   let s3: S3Handle = await startS3(s3Options);
+  cleanups.push(() => s3.kill());
 
   const ledgers: TenantLedger[] = ["alpha", "bravo", "charlie"].map((name) => ({
     tenant: `${name}${id.slice(0, 4)}`,
@@ -131,11 +144,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
   }, join(dir, "worker.log"));
 
+  cleanups.push(() => worker.stop("SIGKILL"), () => collector.stop("SIGKILL"));
   collector.start();
   for (let i = 0; ; i++) {
     const up = await fetch(`http://127.0.0.1:${collectorPort}/healthz`).then((r) => r.ok, () => false);
     if (up) break;
-    if (i > 600) throw new Error(`the collector did not start within 60 s (see ${join(dir, "collector.log")})`);
+    // Generous: under a loaded machine tsx alone can take a minute to load a service.
+    if (i > 3000) throw new Error(`the collector did not start within 300 s (see ${join(dir, "collector.log")})`);
     await sleep(100);
   }
   worker.start();
@@ -287,12 +302,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   } finally {
     monitoring = false;
     supervising = false;
-    await worker.stop("SIGKILL");
-    await collector.stop("SIGKILL");
-    await broker.stop().catch(() => undefined);
-    await redis.kill();
-    await s3.kill().catch(() => undefined);
-    if (report?.ok && !o.keep) rmSync(dir, { recursive: true, force: true });
+    if (report?.ok && !o.keep) cleanups.unshift(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
   }
 }
 
