@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
-import { createHttpServer } from "@pulse/http";
+import { createHttpServer, type OpsAddress } from "@pulse/http";
 import type { PulseProducer, Topics } from "@pulse/kafka";
 import type { Logger, Registry } from "@pulse/kit";
-import { createKeyring, type ApiKeyEntry, type Keyring } from "./api-keys";
+import { createKeyring, watchApiKeyFile, type ApiKeyEntry, type Keyring } from "./api-keys";
 import type { DedupStore } from "./dedup-store";
 import { createIngestPipeline } from "./ingest-pipeline";
 import { createCollectorMetrics } from "./metrics";
@@ -47,6 +47,10 @@ export interface CollectorDeps {
   topics: Topics;
   dedup: DedupStore;
   keys: readonly ApiKeyEntry[] | Keyring;
+  /** PULSE_API_KEYS_FILE: re-read on change and on SIGHUP (key rotation without restart). */
+  keysFile?: string | undefined;
+  /** Where /metrics, /healthz and /readyz listen (default host 127.0.0.1); absent: inject() only. */
+  ops?: OpsAddress | undefined;
   logger: Logger;
   metrics: Registry;
   limits: CollectorLimits;
@@ -83,7 +87,8 @@ export async function createCollectorApp(deps: CollectorDeps): Promise<FastifyIn
     now: deps.now ?? (() => new Date()),
     produceTimeoutMs: limits.produceTimeoutMs,
   });
-  const keyring = "authenticate" in deps.keys ? deps.keys : createKeyring(deps.keys);
+  const keyring =
+    "authenticate" in deps.keys ? deps.keys : deps.keysFile !== undefined ? watchApiKeyFile(deps.keysFile, deps.keys, deps.logger) : createKeyring(deps.keys);
 
   const app = await createHttpServer({
     name: "Pulse collector",
@@ -92,6 +97,9 @@ export async function createCollectorApp(deps: CollectorDeps): Promise<FastifyIn
     metrics: deps.metrics,
     bodyLimit: limits.maxBodyBytes,
     ...(deps.ready ? { ready: deps.ready } : {}),
+    // Every route needs a write key unless it says otherwise (health, /docs).
+    auth: { authenticator: keyring.tokens, defaultKind: "write" },
+    ...(deps.ops ? { ops: deps.ops } : {}),
   });
   await app.register(
     ingestRoutes({
@@ -105,6 +113,7 @@ export async function createCollectorApp(deps: CollectorDeps): Promise<FastifyIn
   // Requests in flight are answered before the server goes away.
   app.addHook("onClose", async () => {
     await batcher.drain();
+    keyring.close();
   });
   await app.ready();
   documentIngestRoutes((app as unknown as { swagger(): Parameters<typeof documentIngestRoutes>[0] }).swagger(), WEBHOOK_ADAPTERS);

@@ -23,6 +23,8 @@ const app = await createCollectorApp({
   topics,
   dedup: createRedisDedupStore(redis, { windowSeconds: config.IDEMPOTENCY_WINDOW_HOURS * 3600 }),
   keys: config.apiKeys,
+  keysFile: config.PULSE_API_KEYS_FILE,
+  ops: { host: config.METRICS_HOST, port: config.METRICS_PORT },
   logger,
   metrics,
   limits: collectorLimits(config),

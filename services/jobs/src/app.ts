@@ -3,7 +3,7 @@
  * HTTP server with /healthz, /readyz and /metrics. `main.ts` only parses config and calls this.
  */
 import type { FastifyInstance } from "fastify";
-import { createHttpServer } from "@pulse/http";
+import { createOpsServer } from "@pulse/http";
 import { createMetricsRegistry, type Logger, type Registry } from "@pulse/kit";
 import { createQueueFactory, QUEUE_NAMES } from "@pulse/redis";
 import type { JobsConfig } from "./config";
@@ -25,8 +25,8 @@ export async function createJobsApp(config: JobsConfig, logger: Logger): Promise
   const { deps, producer } = importDepsFromConfig(config, { logger: logger.child({ queue: QUEUE_NAMES.import }), metrics: createImportMetrics(metrics) });
   const queues = createQueueFactory({ redis: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
   let worker: ReturnType<typeof queues.worker<ImportJobData, ImportResult>> | null = null;
-  const http = await createHttpServer({
-    name: "pulse-jobs",
+  // The jobs runner has no public API: its only listener is the ops one (loopback by default).
+  const http = createOpsServer({
     logger,
     metrics,
     ready: () => {
@@ -34,6 +34,7 @@ export async function createJobsApp(config: JobsConfig, logger: Logger): Promise
       return Promise.resolve({ ok: running, detail: { workers: { [QUEUE_NAMES.import]: running ? "running" : "stopped" } } });
     },
   });
+  await http.ready();
   return {
     http,
     metrics,

@@ -11,7 +11,7 @@ export const JobsEnv = z
     ...kafkaEnv,
     ...redisEnv,
     ...storageEnv,
-    JOBS_HOST: z.string().default("0.0.0.0"),
+    JOBS_HOST: z.string().default("127.0.0.1"),
     /** /metrics, /healthz and /readyz. */
     JOBS_PORT: fields.port.default(8083),
     /** BullMQ key prefix shared by producers (the CLI) and workers of the queues. */

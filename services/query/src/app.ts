@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { Reader } from "@pulse/clickhouse";
-import { createHttpServer } from "@pulse/http";
-import { UnauthorizedError, type Logger, type Registry } from "@pulse/kit";
+import { createHttpServer, type OpsAddress } from "@pulse/http";
+import type { Logger, Registry } from "@pulse/kit";
 import type { Redis } from "@pulse/redis";
 import { createQueryCache } from "./cache";
 import { noTargets, type TargetsProvider } from "./catalogue";
@@ -18,11 +18,12 @@ import { createQueryService, type QueryService } from "./query.service";
 import { registerScoresRoutes } from "./scores.routes";
 import { createStreamHub, type StreamHub } from "./stream-hub";
 import { registerStreamRoutes, type StreamSpec } from "./stream.routes";
-import { bearer, createTokenVerifier, type TokenEntry } from "./tokens";
+import { queryAuthenticator } from "./query-auth";
+import type { TokenEntry } from "./tokens";
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** The tenant of the read token; set for every /v1 route before its handler runs. */
+    /** The tenant of the token (request.principal); "" only on public routes. */
     tenant: string;
   }
 }
@@ -34,6 +35,10 @@ export interface QueryAppDeps {
   logger: Logger;
   metrics: Registry;
   tokens: readonly TokenEntry[];
+  /** The file the tokens came from: re-read on change and on SIGHUP (rotation without restart). */
+  tokensFile?: string | undefined;
+  /** Where /metrics, /healthz and /readyz listen (default host 127.0.0.1); absent: inject() only. */
+  ops?: OpsAddress | undefined;
   targets?: TargetsProvider;
   now?: () => Date;
   cacheTtlSeconds?: number;
@@ -48,7 +53,7 @@ export type QueryApp = FastifyInstance & { queryMetrics: QueryMetrics; streamHub
 export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   const now = deps.now ?? (() => new Date());
   const metrics = createQueryMetrics(deps.metrics);
-  const verify = createTokenVerifier(deps.tokens);
+  const auth = queryAuthenticator(deps.tokens, deps.tokensFile, deps.logger);
   const retentionDays = deps.retentionDays ?? 400;
   const service = createQueryService({ reader: deps.reader, metrics, targets: deps.targets ?? noTargets });
   const cache = createQueryCache({ redis: deps.redis, ttlSeconds: deps.cacheTtlSeconds ?? 5, metrics, logger: deps.logger });
@@ -70,22 +75,15 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
     logger: deps.logger,
     metrics: deps.metrics,
     ...(deps.ready ? { ready: deps.ready } : {}),
+    // Every route needs a read token unless it says otherwise (the dashboard's static files, /docs, health).
+    auth: { authenticator: auth, defaultKind: "read" },
+    ...(deps.ops ? { ops: deps.ops } : {}),
   });
 
-  app.decorateRequest("tenant", "");
-  app.addHook("onRequest", (request, _reply, done) => {
-    if (!request.url.startsWith("/v1/")) return done();
-    let token = bearer(request.headers.authorization);
-    // EventSource cannot set headers, so the stream alone also takes ?token=.
-    if (token === undefined && request.url.startsWith("/v1/stream")) {
-      const t = (request.query as Record<string, unknown> | undefined)?.token;
-      if (typeof t === "string" && t.length > 0) token = t;
-    }
-    if (token === undefined) return done(new UnauthorizedError("missing read token: send Authorization: Bearer <token>"));
-    const tenant = verify(token);
-    if (tenant === undefined) return done(new UnauthorizedError("unknown read token"));
-    request.tenant = tenant;
-    done();
+  app.decorateRequest("tenant", {
+    getter(this: { principal: { tenant: string } | null }) {
+      return this.principal?.tenant ?? "";
+    },
   });
   app.addHook("onResponse", async (request, reply) => {
     metrics.requestDuration.observe(
@@ -95,6 +93,7 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   });
   app.addHook("onClose", (_instance, done) => {
     hub.close();
+    auth.close();
     done();
   });
 

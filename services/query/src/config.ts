@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { clickhouseEnv, commonEnv, fields, httpEnv, loadConfig, redisEnv, type Env } from "@pulse/config";
+import { clickhouseEnv, commonEnv, fields, httpEnv, loadConfig, opsEnv, redisEnv, type Env } from "@pulse/config";
 import { ConfigError } from "@pulse/kit";
 import { parseTokenSpec, type TokenEntry } from "./tokens";
 
@@ -10,6 +10,7 @@ export const queryEnvSchema = z
     ...clickhouseEnv,
     ...redisEnv,
     ...httpEnv(8082),
+    ...opsEnv(9082),
     /** Read tokens → tenant: JSON object or `token=tenant,...` (see tokens.ts). */
     QUERY_TOKENS: z.string().optional(),
     /** A file holding the same format (one `token=tenant` per line is fine). */
@@ -35,7 +36,7 @@ export const queryEnvSchema = z
 type ParsedEnv = z.infer<typeof queryEnvSchema>;
 
 /** The parsed configuration: tokens are resolved and hashed, their plaintext is not kept. */
-export type QueryConfig = Omit<ParsedEnv, "QUERY_TOKENS" | "QUERY_TOKENS_FILE"> & { tokens: TokenEntry[] };
+export type QueryConfig = Omit<ParsedEnv, "QUERY_TOKENS" | "QUERY_TOKENS_FILE"> & { tokens: TokenEntry[]; tokensFile: string | undefined };
 
 export function loadQueryConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, "utf8")): QueryConfig {
   const { QUERY_TOKENS, QUERY_TOKENS_FILE, ...rest } = loadConfig(queryEnvSchema, env);
@@ -47,7 +48,7 @@ export function loadQueryConfig(env: Env, readFile: (path: string) => string = (
     throw new ConfigError(`invalid configuration: QUERY_TOKENS_FILE=${JSON.stringify(QUERY_TOKENS_FILE)}: cannot be read (${(e as Error).message})`);
   }
   try {
-    return { ...rest, tokens: parseTokenSpec(spec) };
+    return { ...rest, tokens: parseTokenSpec(spec), tokensFile: QUERY_TOKENS_FILE };
   } catch (e) {
     throw new ConfigError(`invalid configuration: ${name}: ${(e as Error).message}`);
   }

@@ -22,6 +22,8 @@ const app = await createQueryApp({
   logger,
   metrics: createMetricsRegistry("query"),
   tokens: config.tokens,
+  tokensFile: config.tokensFile,
+  ops: { host: config.METRICS_HOST, port: config.METRICS_PORT },
   targets,
   cacheTtlSeconds: config.QUERY_CACHE_TTL_SECONDS,
   retentionDays: config.QUERY_RETENTION_DAYS,

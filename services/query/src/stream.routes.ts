@@ -18,7 +18,8 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext): v
     for (const end of open) end();
     done();
   });
-  app.get("/v1/stream", routeOptions(streamSchema), (request, reply) => {
+  // EventSource cannot set headers, so the stream alone also takes ?token=.
+  app.get("/v1/stream", { ...routeOptions(streamSchema), config: { authQueryToken: true } }, (request, reply) => {
     const q = query(request.query);
     assertKnownParams(q, ["window", "groupBy", "token", ...DIMENSION_NAMES]);
     const spec: StreamSpec = { tenant: request.tenant, window: parseWindow(q) ?? "15m", groupBy: parseGroupBy(q), filters: sortFilters(parseFilters(q)) };

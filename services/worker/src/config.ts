@@ -26,7 +26,7 @@ export const WorkerEnv = z
     /** Compressed archive objects kept in memory while the archive store is down; past it the partition waits. */
     ARCHIVE_MAX_PENDING_MB: fields.positiveInt.default(256),
     WORKER_METRICS_PORT: fields.port.default(8081),
-    WORKER_HOST: z.string().default("0.0.0.0"),
+    WORKER_HOST: z.string().default("127.0.0.1"),
     FCR_WINDOW_DAYS: z.coerce.number({ error: "must be a number of days" }).positive("must be > 0").default(7),
     /** A verdict "resolved" waits at least this long after the contact was processed, so late repeats can still arrive. */
     FCR_GRACE_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).min(0).default(10),

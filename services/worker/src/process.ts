@@ -1,6 +1,6 @@
 import { clickhouseConfigFromEnv, migrate, openClickHouse } from "@pulse/clickhouse";
 import { createKafka, topicNames } from "@pulse/kafka";
-import { createHttpServer } from "@pulse/http";
+import { createOpsServer } from "@pulse/http";
 import type { Logger, Registry } from "@pulse/kit";
 import { createQueueFactory, createRedis, QUEUE_NAMES } from "@pulse/redis";
 import { createLocalStore, createS3Store, type ObjectStore } from "@pulse/storage";
@@ -64,7 +64,7 @@ export async function startWorkerProcess(config: WorkerConfig, deps: { logger: L
   const queues = createQueueFactory({ redis: { url: config.REDIS_URL } });
   const replayWorker = queues.worker(QUEUE_NAMES.replay, createReplayProcessor({ ch, store, enrichment: worker.enrichment, logger }));
   replayWorker.on("error", (e) => logger.warn({ err: e }, "replay queue error"));
-  const http = deps.http === false ? null : await createHttpServer({ name: "Pulse worker", logger, metrics: registry, ready: () => Promise.resolve({ ok: worker.running }) });
+  const http = deps.http === false ? null : createOpsServer({ logger, metrics: registry, ready: () => Promise.resolve({ ok: worker.running }) });
   if (http) await http.listen({ host: config.WORKER_HOST, port: config.WORKER_METRICS_PORT });
   return {
     worker,

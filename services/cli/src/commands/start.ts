@@ -74,6 +74,8 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
       logger: logger.child({ role: "collector" }),
       metrics: createMetricsRegistry("collector"),
       limits: collectorLimits(cc),
+      // In one process the two ops listeners need distinct ports: METRICS_PORT is not shared.
+      ops: { host: cc.METRICS_HOST, port: Number(env.COLLECTOR_METRICS_PORT ?? 9080) },
       ready: async () => ({ ok: await kafkaReachable(kafka, topics.feedback) }),
     });
     await collector.listen({ host: cc.HOST, port: collectorPort });
@@ -92,6 +94,8 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
       logger: logger.child({ role: "query" }),
       metrics: createMetricsRegistry("query"),
       tokens: qc.tokens,
+      tokensFile: qc.tokensFile,
+      ops: { host: qc.METRICS_HOST, port: Number(env.QUERY_METRICS_PORT ?? 9082) },
       targets: targetsFromFile(qc.QUERY_CATALOGUE_FILE),
       cacheTtlSeconds: qc.QUERY_CACHE_TTL_SECONDS,
       retentionDays: qc.QUERY_RETENTION_DAYS,
