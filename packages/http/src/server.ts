@@ -4,7 +4,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { Logger, Registry } from "@pulse/kit";
 import { attachAuth, type AuthOptions, type RegisteredRoute } from "./auth";
 import { createOpsServer, DEFAULT_OPS_HOST, type OpsAddress } from "./ops";
-import { toProblem } from "./problem";
+import { problem, toProblem } from "./problem";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -47,6 +47,15 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     trustProxy: false,
+    // Errors Node's HTTP parser raises before Fastify sees a request (a request line or headers
+    // over the limit: 431, a malformed request: 400) are problem+json too, with a stable code.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+      const status = tooLarge ? 431 : 400;
+      const body = JSON.stringify(problem(status, tooLarge ? "headers_too_large" : "malformed_request", tooLarge ? "the request line or headers exceed 16 KiB" : "the request is not valid HTTP/1.1"));
+      socket.end(`HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\nconnection: close\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    },
     ...opts.fastify,
   }) as unknown as FastifyInstance;
 

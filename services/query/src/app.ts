@@ -113,3 +113,4 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
 }
 export { loadQueryConfig, type QueryConfig } from "./config";
 export { parseCatalogue, noTargets, targetsFromFile, type TargetsProvider } from "./catalogue";
+export { parseTokenSpec, type TokenEntry } from "./tokens";
