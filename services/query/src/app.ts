@@ -16,7 +16,7 @@ import { createQueryMetrics, type QueryMetrics } from "./metrics";
 import { GRAINS, windowRange } from "./params-fns";
 import { createQueryService, type QueryService } from "./query.service";
 import { registerScoresRoutes } from "./scores.routes";
-import { createStreamHub, type StreamHub } from "./stream-hub";
+import { createStreamHub, type StreamHub, type StreamLimits } from "./stream-hub";
 import { registerStreamRoutes, type StreamSpec } from "./stream.routes";
 import { queryAuthenticator } from "./query-auth";
 import type { TokenEntry } from "./tokens";
@@ -44,6 +44,8 @@ export interface QueryAppDeps {
   cacheTtlSeconds?: number;
   retentionDays?: number;
   streamIntervalMs?: number;
+  /** Channels in total / per tenant, streams per client address, unsent bytes per stream. */
+  streamLimits?: Partial<StreamLimits>;
   /** Extra readiness check for /readyz. */
   ready?: () => Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
 }
@@ -59,6 +61,7 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   const cache = createQueryCache({ redis: deps.redis, ttlSeconds: deps.cacheTtlSeconds ?? 5, metrics, logger: deps.logger });
   const hub = createStreamHub({
     intervalMs: deps.streamIntervalMs ?? 1000,
+    ...(deps.streamLimits ? { limits: deps.streamLimits } : {}),
     metrics,
     logger: deps.logger,
     load: async (spec) => {

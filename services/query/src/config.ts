@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { clickhouseEnv, commonEnv, fields, httpEnv, loadConfig, opsEnv, redisEnv, type Env } from "@pulse/config";
 import { ConfigError } from "@pulse/kit";
+import type { StreamLimits } from "./stream-hub";
 import { parseTokenSpec, type TokenEntry } from "./tokens";
 
 export const queryEnvSchema = z
@@ -26,6 +27,12 @@ export const queryEnvSchema = z
     QUERY_RETENTION_DAYS: fields.positiveInt.default(400),
     /** Live stream refresh; the issue asks for at most one push per second. */
     QUERY_STREAM_INTERVAL_MS: fields.positiveInt.min(1000, "must be at least 1000 (one push per second at most)").default(1000),
+    /** Stream limits: each channel (distinct filter set) costs one ClickHouse query per tick. */
+    QUERY_STREAM_MAX_CHANNELS: fields.positiveInt.default(500),
+    QUERY_STREAM_MAX_CHANNELS_PER_TENANT: fields.positiveInt.default(25),
+    QUERY_STREAM_MAX_PER_CLIENT: fields.positiveInt.default(10),
+    /** A stream whose client leaves more than this unread is dropped. */
+    QUERY_STREAM_MAX_BUFFERED_BYTES: fields.byteSize.default(1024 * 1024),
   })
   .superRefine((v, ctx) => {
     if ((v.QUERY_TOKENS === undefined) === (v.QUERY_TOKENS_FILE === undefined)) {
@@ -52,4 +59,14 @@ export function loadQueryConfig(env: Env, readFile: (path: string) => string = (
   } catch (e) {
     throw new ConfigError(`invalid configuration: ${name}: ${(e as Error).message}`);
   }
+}
+
+/** The stream limits a parsed configuration sets. */
+export function streamLimitsOf(c: QueryConfig): StreamLimits {
+  return {
+    maxChannels: c.QUERY_STREAM_MAX_CHANNELS,
+    maxChannelsPerTenant: c.QUERY_STREAM_MAX_CHANNELS_PER_TENANT,
+    maxSubscribersPerClient: c.QUERY_STREAM_MAX_PER_CLIENT,
+    maxBufferedBytes: c.QUERY_STREAM_MAX_BUFFERED_BYTES,
+  };
 }

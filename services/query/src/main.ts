@@ -5,7 +5,7 @@ import { createLogger, createMetricsRegistry } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
 import { createQueryApp } from "./app";
 import { targetsFromFile } from "./catalogue";
-import { loadQueryConfig } from "./config";
+import { loadQueryConfig, streamLimitsOf } from "./config";
 
 const config = configOrExit("query", () => loadQueryConfig(process.env));
 const logger = createLogger("query", config.LOG_LEVEL);
@@ -28,6 +28,7 @@ const app = await createQueryApp({
   cacheTtlSeconds: config.QUERY_CACHE_TTL_SECONDS,
   retentionDays: config.QUERY_RETENTION_DAYS,
   streamIntervalMs: config.QUERY_STREAM_INTERVAL_MS,
+  streamLimits: streamLimitsOf(config),
   ready: async () => {
     try {
       // Ready once the rollups exist: a store without the schema cannot answer any route.
