@@ -11,6 +11,7 @@ import type { ImportJobData, ImportResult } from "./import/import.job";
 import { createImportMetrics } from "./import/import.metrics";
 import { createImportProcessor } from "./import/import.processor";
 import { importDepsFromConfig } from "./import/import.runner";
+import { startRetentionFromConfig } from "./retention/retention.config";
 
 export interface JobsApp {
   readonly http: FastifyInstance;
@@ -25,6 +26,7 @@ export async function createJobsApp(config: JobsConfig, logger: Logger): Promise
   const { deps, producer } = importDepsFromConfig(config, { logger: logger.child({ queue: QUEUE_NAMES.import }), metrics: createImportMetrics(metrics) });
   const queues = createQueueFactory({ redis: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
   let worker: ReturnType<typeof queues.worker<ImportJobData, ImportResult>> | null = null;
+  let retention: { close(): Promise<void> } | null = null;
   // The jobs runner has no public API: its only listener is the ops one (loopback by default).
   const http = createOpsServer({
     logger,
@@ -47,6 +49,7 @@ export async function createJobsApp(config: JobsConfig, logger: Logger): Promise
       });
       worker.on("error", (err) => logger.error({ err }, "import worker error"));
       await worker.waitUntilReady();
+      retention = await startRetentionFromConfig(config, queues, logger.child({ queue: "pulse-retention" }));
       const address = await http.listen({ host: config.JOBS_HOST, port: config.JOBS_PORT });
       logger.info({ address, queues: [QUEUE_NAMES.import], concurrency: config.IMPORT_CONCURRENCY }, "jobs runner started");
       return address;
@@ -54,6 +57,7 @@ export async function createJobsApp(config: JobsConfig, logger: Logger): Promise
     async stop() {
       // Let a running import finish its current batch, then close; BullMQ hands unfinished jobs on.
       await worker?.close();
+      await retention?.close();
       await http.close();
       await producer.disconnect();
     },

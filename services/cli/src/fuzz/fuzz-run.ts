@@ -158,7 +158,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     if (rep.samples.length < 20) rep.samples.push(s);
   };
   const started = Date.now();
-  const every = Math.max(1000, Math.floor(opts.requests / 20));
+  const every = Math.max(1000, Math.min(10_000, Math.floor(opts.requests / 20)));
   let next = 0;
   const worker = async () => {
     while (next < opts.requests) {
