@@ -71,6 +71,12 @@ export const httpEnv = (defaultPort: number) => ({
   PORT: port.default(defaultPort),
 });
 
+/** The ops listener (/metrics, /healthz, /readyz): its own port, loopback unless told otherwise. */
+export const opsEnv = (defaultPort: number) => ({
+  METRICS_HOST: z.string().default("127.0.0.1"),
+  METRICS_PORT: port.default(defaultPort),
+});
+
 export const fields = { bool, brokerList, byteSize, logLevel, port, positiveInt, url };
 
 /** Cross-field rule: S3 credentials come in pairs. */

@@ -8,6 +8,7 @@ export {
   type RedactionResult,
 } from "./pii-redact";
 export { isValidPesel, isLuhnValid, isValidIbanChecksum, IBAN_LENGTHS } from "./pii-checksums";
+export { redactEventPii, FREE_TEXT_FIELDS } from "./pii-event";
 export { detectLanguage, detectLanguageTokens, type Lang } from "./language";
 export {
   sentiment,

@@ -35,7 +35,7 @@ export function findDigitPii(text: string): PiiSpan[] {
   for (const run of digitRuns(text)) {
     let i = 0;
     while (i < run.length) {
-      const m = matchAt(run, i);
+      const m = matchAt(text, run, i);
       if (m === null) {
         i++;
         continue;
@@ -102,15 +102,30 @@ function closeRun(text: string, run: Group[]): void {
   if (last) last.rightOk = !isWordCharAt(text, last.end);
 }
 
-function matchAt(run: readonly Group[], i: number): Match | null {
+function matchAt(text: string, run: readonly Group[], i: number): Match | null {
   const g = run[i] as Group;
   if (!g.leftOk) return null;
-  if (g.plus || (g.digits.startsWith("00") && g.digits.length >= 3))
-    return internationalPhone(run, i);
+  if (g.plus) return internationalPhone(run, i);
+  // A phone without "+" never starts inside a longer digit sequence or right after a code such as
+  // "DE00 " or "AA1 ": those are the tail of an account, IBAN-like or tracking number.
+  const phoneOk = i === 0 && !afterCodeToken(text, g.start);
+  if (g.digits.startsWith("00") && g.digits.length >= 3) return phoneOk ? internationalPhone(run, i) : null;
   if (g.paren) return parenPhone(run, i);
   if (g.digits.length === 11 && g.rightOk && isValidPesel(g.digits))
     return { last: i, kind: "pesel" };
-  return polishAccount(run, i) ?? card(run, i) ?? polishPhone(run, i) ?? nationalPhone(run, i);
+  return polishAccount(run, i) ?? card(run, i) ?? (phoneOk ? (polishPhone(run, i) ?? nationalPhone(run, i) ?? nanpPhone(text, run, i)) : null);
+}
+
+/** Is the text before `start` a separator after a token mixing letters and digits (read ≤ 34 characters back)? */
+function afterCodeToken(text: string, start: number): boolean {
+  if (start < 2 || !isSeparator(text.charCodeAt(start - 1))) return false;
+  let letters = false;
+  let digits = false;
+  for (let k = start - 2; k >= 0 && k >= start - 36 && isWordCharAt(text, k); k--) {
+    if (isAsciiDigit(text.charCodeAt(k))) digits = true;
+    else letters = true;
+  }
+  return letters && digits;
 }
 
 /** Plain groups (no "+" or parentheses) from i on, while the digit total stays ≤ max: [lastIndex, digitsSoFar][]. */
@@ -232,4 +247,28 @@ function nationalPhone(run: readonly Group[], i: number): Match | null {
     }
   }
   return best;
+}
+
+/**
+ * North-American numbers without "+1" (the NANP): `212-555-0187`, `212 555 0187`, `1-212-555-0187`.
+ * Exactly the layout 3-3-4 (optionally after a lone "1"), area code and exchange starting 2–9,
+ * and the whole run (nothing glued before or after in the same run), so longer digit sequences
+ * such as account or tracking numbers are not cut into a phone. A run directly after
+ * "<letter or digit>-" ("ORD-212-555-0187") is an identifier, not a phone.
+ * ("(212) 555-0187" is parenPhone's, "+1 212 555 0187" internationalPhone's.)
+ */
+function nanpPhone(text: string, run: readonly Group[], i: number): Match | null {
+  // Only a whole run of 3 or 4 groups: checked before reading the lengths, so a long run costs O(1) here.
+  if (i !== 0 || run.length > 4) return null;
+  const lens = lengths(run, 0, run.length - 1).join("-");
+  if (lens !== "3-3-4" && !(lens === "1-3-3-4" && (run[0] as Group).digits === "1")) return null;
+  const start = lens === "3-3-4" ? 0 : 1;
+  const area = (run[start] as Group).digits;
+  const exchange = (run[start + 1])?.digits ?? "";
+  if (area.charCodeAt(0) < 50 || exchange.charCodeAt(0) < 50) return null;
+  const last = run.length - 1;
+  if (!(run[last] as Group).rightOk || (run[i] as Group).plus || (run[i] as Group).paren) return null;
+  const before = (run[i] as Group).start - 1;
+  if (before >= 1 && "-/.".includes(text.charAt(before)) && isWordCharAt(text, before - 1)) return null;
+  return { last, kind: "phone" };
 }

@@ -18,6 +18,7 @@ const TITLES: Record<number, string> = {
   404: "Not Found",
   413: "Content Too Large",
   415: "Unsupported Media Type",
+  431: "Request Header Fields Too Large",
   429: "Too Many Requests",
   500: "Internal Server Error",
   503: "Service Unavailable",

@@ -2,7 +2,18 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { Logger, Registry } from "@pulse/kit";
-import { toProblem } from "./problem";
+import { attachAuth, type AuthOptions, type RegisteredRoute } from "./auth";
+import { createOpsServer, DEFAULT_OPS_HOST, type OpsAddress } from "./ops";
+import { problem, toProblem } from "./problem";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The ops listener (/metrics, /healthz, /readyz): listens when the app listens, if `ops` was given. */
+    ops: FastifyInstance;
+    /** Every route registered on the public listener with the token kind it needs. */
+    routeAuth: readonly RegisteredRoute[];
+  }
+}
 
 export interface HttpServerOptions {
   name: string;
@@ -14,11 +25,19 @@ export interface HttpServerOptions {
   /** Extra readiness check for /readyz (e.g. "Kafka reachable"). */
   ready?: () => Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
   fastify?: Partial<FastifyServerOptions>;
+  /**
+   * Route-level authentication (see auth.ts). Absent: every route is public (a server without
+   * tenant data, such as a health-only listener).
+   */
+  auth?: AuthOptions;
+  /** Where the ops listener binds when the app listens; absent: it is only reachable by inject(). */
+  ops?: OpsAddress;
 }
 
 /**
  * A Fastify server with what every Pulse service shares: structured request logs, problem+json
- * errors from one handler, /healthz, /readyz, /metrics and OpenAPI at /docs (/docs/json).
+ * errors from one handler, /healthz, /readyz, OpenAPI at /docs (/docs/json), route-level auth,
+ * and /metrics on a separate ops listener (`app.ops`), never on the public port.
  * Routes are added by the caller after this returns and before `ready()`.
  */
 export async function createHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
@@ -28,8 +47,32 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     trustProxy: false,
+    // Errors Node's HTTP parser raises before Fastify sees a request (a request line or headers
+    // over the limit: 431, a malformed request: 400) are problem+json too, with a stable code.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+      const status = tooLarge ? 431 : 400;
+      const body = JSON.stringify(problem(status, tooLarge ? "headers_too_large" : "malformed_request", tooLarge ? "the request line or headers exceed 16 KiB" : "the request is not valid HTTP/1.1"));
+      socket.end(`HTTP/1.1 ${status} ${tooLarge ? "Request Header Fields Too Large" : "Bad Request"}\r\nconnection: close\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    },
     ...opts.fastify,
   }) as unknown as FastifyInstance;
+
+  // Before any route (swagger's included) so that every route passes through it.
+  const routeAuth = opts.auth ? attachAuth(app, { ...opts.auth, publicPrefixes: ["/docs", ...(opts.auth.publicPrefixes ?? [])] }) : [];
+  app.decorate("routeAuth", routeAuth);
+  const ops = createOpsServer({ logger: opts.logger, metrics: opts.metrics, ...(opts.ready ? { ready: opts.ready } : {}) });
+  app.decorate("ops", ops);
+  const opsAddress = opts.ops;
+  if (opsAddress) {
+    app.addHook("onListen", async () => {
+      await ops.listen({ host: opsAddress.host ?? DEFAULT_OPS_HOST, port: opsAddress.port });
+    });
+  }
+  app.addHook("onClose", async () => {
+    await ops.close();
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -57,13 +100,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     done();
   });
 
-  app.get("/healthz", { schema: { hide: true } }, () => ({ status: "ok" }));
-  app.get("/readyz", { schema: { hide: true } }, async (_req, reply) => {
+  app.get("/healthz", { schema: { hide: true }, config: { auth: "public" } }, () => ({ status: "ok" }));
+  app.get("/readyz", { schema: { hide: true }, config: { auth: "public" } }, async (_req, reply) => {
     const r = opts.ready ? await opts.ready() : { ok: true };
     return reply.status(r.ok ? 200 : 503).send({ status: r.ok ? "ready" : "not_ready", ...(r.detail ?? {}) });
-  });
-  app.get("/metrics", { schema: { hide: true } }, async (_req, reply) => {
-    return reply.header("content-type", opts.metrics.contentType).send(await opts.metrics.metrics());
   });
   return app;
 }

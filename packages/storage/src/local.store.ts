@@ -28,6 +28,14 @@ export function createLocalStore(root: string): ObjectStore {
         throw e;
       }
     },
+    async lastModified(key) {
+      try {
+        return (await stat(pathOf(key))).mtime;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw e;
+      }
+    },
     async getStream(key) {
       const file = pathOf(key);
       try {

@@ -1,6 +1,7 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
   PutObjectCommand,
@@ -72,6 +73,15 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
     async delete(key) {
       assertKey(key);
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    },
+    async lastModified(key) {
+      assertKey(key);
+      try {
+        return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).LastModified ?? null;
+      } catch (e) {
+        if (isMissing(e)) return null;
+        throw e;
+      }
     },
   };
 }

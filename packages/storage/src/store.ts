@@ -15,6 +15,8 @@ export interface ObjectStore {
   /** Every key under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
+  /** When the object was last written, or null when there is none (used by the retention sweep). */
+  lastModified?(key: string): Promise<Date | null>;
 }
 
 export function assertKey(key: string): void {

@@ -41,8 +41,8 @@ describe("API keys", () => {
       { sha256: h("key-a"), tenant: "a", source: "src-a" },
       { sha256: h("key-b"), tenant: "b", source: "src-b" },
     ]);
-    expect(ring.authenticate("Bearer key-a")).toEqual({ tenant: "a", source: "src-a" });
-    expect(ring.authenticate("bearer   key-b ")).toEqual({ tenant: "b", source: "src-b" });
+    expect(ring.authenticate("Bearer key-a")).toEqual({ tenant: "a", source: "src-a", kind: "write" });
+    expect(ring.authenticate("bearer   key-b ")).toEqual({ tenant: "b", source: "src-b", kind: "write" });
     expect(ring.authenticate(undefined)).toBeUndefined();
     expect(ring.authenticate("Bearer key-c")).toBeUndefined();
     expect(ring.authenticate("Basic a2V5LWE=")).toBeUndefined();

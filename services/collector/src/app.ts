@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
-import { createHttpServer } from "@pulse/http";
+import { createHttpServer, type OpsAddress } from "@pulse/http";
 import { createKafka, createProducer, kafkaReachable, topicNames, type PulseProducer, type Topics } from "@pulse/kafka";
 import { createMetricsRegistry, type Logger, type Registry, type Shutdown } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
-import { createKeyring, type ApiKeyEntry, type Keyring } from "./api-keys";
+import { createKeyring, watchApiKeyFile, type ApiKeyEntry, type Keyring } from "./api-keys";
 import { createRedisDedupStore, type DedupStore } from "./dedup-store";
 import { createIngestPipeline } from "./ingest-pipeline";
 import { createCollectorMetrics } from "./metrics";
@@ -50,6 +50,10 @@ export interface CollectorDeps {
   topics: Topics;
   dedup: DedupStore;
   keys: readonly ApiKeyEntry[] | Keyring;
+  /** PULSE_API_KEYS_FILE: re-read on change and on SIGHUP (key rotation without restart). */
+  keysFile?: string | undefined;
+  /** Where /metrics, /healthz and /readyz listen (default host 127.0.0.1); absent: inject() only. */
+  ops?: OpsAddress | undefined;
   logger: Logger;
   metrics: Registry;
   limits: CollectorLimits;
@@ -87,7 +91,8 @@ export async function createCollectorApp(deps: CollectorDeps): Promise<FastifyIn
     produceTimeoutMs: limits.produceTimeoutMs,
     ...(limits.minOccurredAt === undefined ? {} : { minOccurredAt: limits.minOccurredAt }),
   });
-  const keyring = "authenticate" in deps.keys ? deps.keys : createKeyring(deps.keys);
+  const keyring =
+    "authenticate" in deps.keys ? deps.keys : deps.keysFile !== undefined ? watchApiKeyFile(deps.keysFile, deps.keys, deps.logger) : createKeyring(deps.keys);
 
   const app = await createHttpServer({
     name: "Pulse collector",
@@ -96,6 +101,9 @@ export async function createCollectorApp(deps: CollectorDeps): Promise<FastifyIn
     metrics: deps.metrics,
     bodyLimit: limits.maxBodyBytes,
     ...(deps.ready ? { ready: deps.ready } : {}),
+    // Every route needs a write key unless it says otherwise (health, /docs).
+    auth: { authenticator: keyring.tokens, defaultKind: "write" },
+    ...(deps.ops ? { ops: deps.ops } : {}),
   });
   await app.register(
     ingestRoutes({
@@ -109,6 +117,7 @@ export async function createCollectorApp(deps: CollectorDeps): Promise<FastifyIn
   // Requests in flight are answered before the server goes away.
   app.addHook("onClose", async () => {
     await batcher.drain();
+    keyring.close();
   });
   await app.ready();
   documentIngestRoutes((app as unknown as { swagger(): Parameters<typeof documentIngestRoutes>[0] }).swagger(), WEBHOOK_ADAPTERS);
@@ -141,6 +150,8 @@ export async function startCollector(config: CollectorConfig, deps: StartCollect
     topics,
     dedup: createRedisDedupStore(redis, { windowSeconds: config.IDEMPOTENCY_WINDOW_HOURS * 3600 }),
     keys: config.apiKeys,
+    keysFile: config.PULSE_API_KEYS_FILE,
+    ops: { host: config.METRICS_HOST, port: config.METRICS_PORT },
     logger,
     metrics: deps.metrics ?? createMetricsRegistry("collector"),
     limits: collectorLimits(config),

@@ -266,7 +266,7 @@ describe("POST /v1/events against Kafka and Redis", () => {
   it("serves health, readiness (Kafka reachable) and metrics", async () => {
     expect((await collector.app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
     expect((await collector.app.inject({ method: "GET", url: "/readyz" })).json()).toMatchObject({ status: "ready" });
-    const metrics = (await collector.app.inject({ method: "GET", url: "/metrics" })).body;
+    const metrics = (await collector.app.ops.inject({ method: "GET", url: "/metrics" })).body;
     for (const name of [
       "collector_events_total",
       "collector_event_rejections_total",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { commonEnv, eventTimeEnv, fields, httpEnv, kafkaEnv, loadConfig, redisEnv, type Env } from "@pulse/config";
+import { commonEnv, eventTimeEnv, fields, httpEnv, kafkaEnv, loadConfig, opsEnv, redisEnv, type Env } from "@pulse/config";
 import { ConfigError } from "@pulse/kit";
 import { parseApiKeyFile, parseApiKeyList, type ApiKeyEntry } from "./api-keys";
 
@@ -16,6 +16,7 @@ export const collectorEnvSchema = z
     ...kafkaEnv,
     ...redisEnv,
     ...httpEnv(8080),
+    ...opsEnv(9080),
     MAX_BODY_BYTES: fields.byteSize.default(5 * 1024 * 1024),
     MAX_EVENTS: fields.positiveInt.default(10_000),
     MAX_JSON_DEPTH: fields.positiveInt.default(32),

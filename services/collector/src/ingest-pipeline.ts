@@ -1,3 +1,4 @@
+import { redactEventPii } from "@pulse/enrichment";
 import { PulseError, UnavailableError, type Logger } from "@pulse/kit";
 import { encodeWire, type FeedbackEvent } from "@pulse/contract";
 import type { OutMessage } from "@pulse/kafka";
@@ -93,7 +94,9 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
     const fresh = seen.size === 0 ? valid : valid.filter((e) => !seen.has(e.id));
 
     if (fresh.length > 0) {
-      const messages = fresh.map((e) => toKafkaMessage(principal, receivedAt, e));
+      // PII in free text and string attributes is redacted before the event leaves the process:
+      // Kafka, the archive and the DLQ only ever hold the redacted form (the worker redacts again).
+      const messages = fresh.map((e) => toKafkaMessage(principal, receivedAt, redactEventPii(e).event));
       const limit = timeout(deps.produceTimeoutMs);
       try {
         await Promise.race([deps.batcher.send(messages), limit.promise]);

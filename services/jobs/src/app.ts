@@ -5,7 +5,7 @@
  * the config and is the one way to start the runner (main.ts and standalone `pulse start`).
  */
 import type { FastifyInstance } from "fastify";
-import { createHttpServer } from "@pulse/http";
+import { createOpsServer } from "@pulse/http";
 import { createMetricsRegistry, type Logger, type Registry, type Shutdown } from "@pulse/kit";
 import { createQueueFactory, QUEUE_NAMES, type QueueFactory } from "@pulse/redis";
 import type { JobsConfig } from "./config";
@@ -14,6 +14,7 @@ import { createImportMetrics } from "./import/import.metrics";
 import { createImportProcessor } from "./import/import.processor";
 import { importDepsFromConfig } from "./import/import.runner";
 import type { ImportDeps } from "./import/run-import";
+import { startRetentionFromConfig } from "./retention/retention.config";
 
 export interface JobsApp {
   readonly http: FastifyInstance;
@@ -35,8 +36,9 @@ export interface JobsDeps {
 export async function createJobsApp(d: JobsDeps): Promise<JobsApp> {
   const { config, logger, metrics, importDeps: deps, queues } = d;
   let worker: ReturnType<typeof queues.worker<ImportJobData, ImportResult>> | null = null;
-  const http = await createHttpServer({
-    name: "pulse-jobs",
+  let retention: { close(): Promise<void> } | null = null;
+  // The jobs runner has no public API: its only listener is the ops one (loopback by default).
+  const http = createOpsServer({
     logger,
     metrics,
     ready: () => {
@@ -44,6 +46,7 @@ export async function createJobsApp(d: JobsDeps): Promise<JobsApp> {
       return Promise.resolve({ ok: running, detail: { workers: { [QUEUE_NAMES.import]: running ? "running" : "stopped" } } });
     },
   });
+  await http.ready();
   return {
     http,
     metrics,
@@ -56,6 +59,7 @@ export async function createJobsApp(d: JobsDeps): Promise<JobsApp> {
       });
       worker.on("error", (err) => logger.error({ err }, "import worker error"));
       await worker.waitUntilReady();
+      retention = await startRetentionFromConfig(config, queues, logger.child({ queue: "pulse-retention" }));
       const address = await http.listen({ host: config.JOBS_HOST, port: config.JOBS_PORT });
       logger.info({ address, queues: [QUEUE_NAMES.import], concurrency: config.IMPORT_CONCURRENCY }, "jobs runner started");
       return address;
@@ -63,6 +67,7 @@ export async function createJobsApp(d: JobsDeps): Promise<JobsApp> {
     async stop() {
       // Let a running import finish its current batch, then close; BullMQ hands unfinished jobs on.
       await worker?.close();
+      await retention?.close();
       await http.close();
     },
   };

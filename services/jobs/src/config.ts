@@ -12,7 +12,7 @@ export const JobsEnv = z
     ...kafkaEnv,
     ...redisEnv,
     ...storageEnv,
-    JOBS_HOST: z.string().default("0.0.0.0"),
+    JOBS_HOST: z.string().default("127.0.0.1"),
     /** /metrics, /healthz and /readyz. */
     JOBS_PORT: fields.port.default(8083),
     /** BullMQ key prefix shared by producers (the CLI) and workers of the queues. */
@@ -26,6 +26,13 @@ export const JobsEnv = z
     IMPORT_LOCAL_ROOT: z.string().min(1).default("."),
     /** BullMQ attempts for an enqueued import (retries are safe: event ids are deterministic). */
     IMPORT_ATTEMPTS: fields.positiveInt.max(20).default(3),
+    /** Raw-archive objects older than this many days are deleted (replay cannot reach further back). */
+    RETENTION_ARCHIVE_DAYS: fields.positiveInt.default(90),
+    /** Import error reports (raw text of rejected rows) older than this many days are deleted. */
+    RETENTION_ERROR_REPORT_DAYS: fields.positiveInt.default(30),
+    /** Where error reports are looked for in the archive store ("" = everywhere). */
+    RETENTION_ERROR_REPORT_PREFIX: z.string().default(""),
+    RETENTION_INTERVAL_MINUTES: fields.positiveInt.default(60),
   })
   .superRefine(checkS3Credentials);
 

@@ -491,7 +491,9 @@ describe("service surface", () => {
     const paths = Object.keys((docs.json<{ paths: Record<string, unknown> }>()).paths);
     expect(paths).toEqual(expect.arrayContaining(["/v1/scores", "/v1/scores/timeseries", "/v1/compare", "/v1/pain-points", "/v1/drivers", "/v1/stream"]));
     expect((await app.inject({ url: "/healthz" })).json()).toEqual({ status: "ok" });
-    const metrics = await app.inject({ url: "/metrics" });
+    // /metrics lives on the ops listener only (tenant names are labels there).
+    expect((await app.inject({ url: "/metrics" })).statusCode).toBe(404);
+    const metrics = await app.ops.inject({ url: "/metrics" });
     expect(metrics.body).toMatch(/pulse_query_request_duration_seconds_count\{[^}]*route="\/v1\/scores"[^}]*status="200"[^}]*\} [1-9]/);
     expect(metrics.body).toMatch(/pulse_query_clickhouse_queries_total\{[^}]*purpose="scores"[^}]*\} [1-9]/);
     const page = await app.inject({ url: "/" });

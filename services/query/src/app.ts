@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import { clickhouseConfigFromEnv, createReader, migrate, openClickHouse, type ClickHouse, type Reader } from "@pulse/clickhouse";
-import { createHttpServer } from "@pulse/http";
-import { createMetricsRegistry, UnauthorizedError, type Logger, type Registry, type Shutdown } from "@pulse/kit";
+import { createHttpServer, type OpsAddress } from "@pulse/http";
+import { createMetricsRegistry, type Logger, type Registry, type Shutdown } from "@pulse/kit";
 import { createRedis, type Redis } from "@pulse/redis";
 import { createQueryCache } from "./cache";
 import { catalogueFromFile, createCatalogueSource } from "@pulse/catalogue";
@@ -18,13 +18,14 @@ import { createQueryMetrics, type QueryMetrics } from "./metrics";
 import { GRAINS, windowRange } from "./params-fns";
 import { createQueryService, type QueryService } from "./query.service";
 import { registerScoresRoutes } from "./scores.routes";
-import { createStreamHub, type StreamHub } from "./stream-hub";
+import { createStreamHub, type StreamHub, type StreamLimits } from "./stream-hub";
 import { registerStreamRoutes, type StreamSpec } from "./stream.routes";
-import { bearer, createTokenVerifier, type TokenEntry } from "./tokens";
+import { queryAuthenticator } from "./query-auth";
+import type { TokenEntry } from "./tokens";
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** The tenant of the read token; set for every /v1 route before its handler runs. */
+    /** The tenant of the token (request.principal); "" only on public routes. */
     tenant: string;
   }
 }
@@ -36,6 +37,10 @@ export interface QueryAppDeps {
   logger: Logger;
   metrics: Registry;
   tokens: readonly TokenEntry[];
+  /** The file the tokens came from: re-read on change and on SIGHUP (rotation without restart). */
+  tokensFile?: string | undefined;
+  /** Where /metrics, /healthz and /readyz listen (default host 127.0.0.1); absent: inject() only. */
+  ops?: OpsAddress | undefined;
   targets?: TargetsProvider;
   now?: () => Date;
   /** FCR: the worker's allowed lateness L and the window W (defaults: 60 minutes, 7 days). */
@@ -43,6 +48,8 @@ export interface QueryAppDeps {
   cacheTtlSeconds?: number;
   retentionDays?: number;
   streamIntervalMs?: number;
+  /** Channels in total / per tenant, streams per client address, unsent bytes per stream. */
+  streamLimits?: Partial<StreamLimits>;
   /** Extra readiness check for /readyz. */
   ready?: () => Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
 }
@@ -52,7 +59,7 @@ export type QueryApp = FastifyInstance & { queryMetrics: QueryMetrics; streamHub
 export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   const now = deps.now ?? (() => new Date());
   const metrics = createQueryMetrics(deps.metrics);
-  const verify = createTokenVerifier(deps.tokens);
+  const auth = queryAuthenticator(deps.tokens, deps.tokensFile, deps.logger);
   const retentionDays = deps.retentionDays ?? 400;
   const service = createQueryService({
     reader: deps.reader,
@@ -64,6 +71,7 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   const cache = createQueryCache({ redis: deps.redis, ttlSeconds: deps.cacheTtlSeconds ?? 5, metrics, logger: deps.logger });
   const hub = createStreamHub({
     intervalMs: deps.streamIntervalMs ?? 1000,
+    ...(deps.streamLimits ? { limits: deps.streamLimits } : {}),
     metrics,
     logger: deps.logger,
     load: async (spec) => {
@@ -80,22 +88,15 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
     logger: deps.logger,
     metrics: deps.metrics,
     ...(deps.ready ? { ready: deps.ready } : {}),
+    // Every route needs a read token unless it says otherwise (the dashboard's static files, /docs, health).
+    auth: { authenticator: auth, defaultKind: "read" },
+    ...(deps.ops ? { ops: deps.ops } : {}),
   });
 
-  app.decorateRequest("tenant", "");
-  app.addHook("onRequest", (request, _reply, done) => {
-    if (!request.url.startsWith("/v1/")) return done();
-    let token = bearer(request.headers.authorization);
-    // EventSource cannot set headers, so the stream alone also takes ?token=.
-    if (token === undefined && request.url.startsWith("/v1/stream")) {
-      const t = (request.query as Record<string, unknown> | undefined)?.token;
-      if (typeof t === "string" && t.length > 0) token = t;
-    }
-    if (token === undefined) return done(new UnauthorizedError("missing read token: send Authorization: Bearer <token>"));
-    const tenant = verify(token);
-    if (tenant === undefined) return done(new UnauthorizedError("unknown read token"));
-    request.tenant = tenant;
-    done();
+  app.decorateRequest("tenant", {
+    getter(this: { principal: { tenant: string } | null }) {
+      return this.principal?.tenant ?? "";
+    },
   });
   app.addHook("onResponse", async (request, reply) => {
     metrics.requestDuration.observe(
@@ -105,6 +106,7 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   });
   app.addHook("onClose", (_instance, done) => {
     hub.close();
+    auth.close();
     done();
   });
 
@@ -170,6 +172,8 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
     logger,
     metrics: deps.metrics ?? createMetricsRegistry("query"),
     tokens: config.tokens,
+    tokensFile: config.tokensFile,
+    ops: { host: config.METRICS_HOST, port: config.METRICS_PORT },
     targets,
     cacheTtlSeconds: config.QUERY_CACHE_TTL_SECONDS,
     retentionDays: config.QUERY_RETENTION_DAYS,
@@ -185,3 +189,4 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
 
 export { loadQueryConfig, type QueryConfig } from "./config";
 export { parseCatalogue, noTargets, targetsFromFile, fromCatalogue, type TargetsProvider } from "./catalogue";
+export { parseTokenSpec, type TokenEntry } from "./tokens";

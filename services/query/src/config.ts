@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { clickhouseEnv, commonEnv, fields, httpEnv, loadConfig, redisEnv, type Env } from "@pulse/config";
+import { clickhouseEnv, commonEnv, fields, httpEnv, loadConfig, opsEnv, redisEnv, type Env } from "@pulse/config";
 import { ConfigError } from "@pulse/kit";
+import type { StreamLimits } from "./stream-hub";
 import { parseTokenSpec, type TokenEntry } from "./tokens";
 
 export const queryEnvSchema = z
@@ -10,6 +11,7 @@ export const queryEnvSchema = z
     ...clickhouseEnv,
     ...redisEnv,
     ...httpEnv(8082),
+    ...opsEnv(9082),
     /** Read tokens → tenant: JSON object or `token=tenant,...` (see tokens.ts). */
     QUERY_TOKENS: z.string().optional(),
     /** A file holding the same format (one `token=tenant` per line is fine). */
@@ -34,6 +36,12 @@ export const queryEnvSchema = z
      */
     FCR_ALLOWED_LATENESS_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int("must be a whole number").min(0, "must be ≥ 0").default(60),
     QUERY_STREAM_INTERVAL_MS: fields.positiveInt.min(1000, "must be at least 1000 (one push per second at most)").default(1000),
+    /** Stream limits: each channel (distinct filter set) costs one ClickHouse query per tick. */
+    QUERY_STREAM_MAX_CHANNELS: fields.positiveInt.default(500),
+    QUERY_STREAM_MAX_CHANNELS_PER_TENANT: fields.positiveInt.default(25),
+    QUERY_STREAM_MAX_PER_CLIENT: fields.positiveInt.default(10),
+    /** A stream whose client leaves more than this unread is dropped. */
+    QUERY_STREAM_MAX_BUFFERED_BYTES: fields.byteSize.default(1024 * 1024),
   })
   .superRefine((v, ctx) => {
     if ((v.QUERY_TOKENS === undefined) === (v.QUERY_TOKENS_FILE === undefined)) {
@@ -44,7 +52,7 @@ export const queryEnvSchema = z
 type ParsedEnv = z.infer<typeof queryEnvSchema>;
 
 /** The parsed configuration: tokens are resolved and hashed, their plaintext is not kept. */
-export type QueryConfig = Omit<ParsedEnv, "QUERY_TOKENS" | "QUERY_TOKENS_FILE"> & { tokens: TokenEntry[] };
+export type QueryConfig = Omit<ParsedEnv, "QUERY_TOKENS" | "QUERY_TOKENS_FILE"> & { tokens: TokenEntry[]; tokensFile: string | undefined };
 
 export function loadQueryConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, "utf8")): QueryConfig {
   const { QUERY_TOKENS, QUERY_TOKENS_FILE, ...rest } = loadConfig(queryEnvSchema, env);
@@ -56,8 +64,18 @@ export function loadQueryConfig(env: Env, readFile: (path: string) => string = (
     throw new ConfigError(`invalid configuration: QUERY_TOKENS_FILE=${JSON.stringify(QUERY_TOKENS_FILE)}: cannot be read (${(e as Error).message})`);
   }
   try {
-    return { ...rest, tokens: parseTokenSpec(spec) };
+    return { ...rest, tokens: parseTokenSpec(spec), tokensFile: QUERY_TOKENS_FILE };
   } catch (e) {
     throw new ConfigError(`invalid configuration: ${name}: ${(e as Error).message}`);
   }
+}
+
+/** The stream limits a parsed configuration sets. */
+export function streamLimitsOf(c: QueryConfig): StreamLimits {
+  return {
+    maxChannels: c.QUERY_STREAM_MAX_CHANNELS,
+    maxChannelsPerTenant: c.QUERY_STREAM_MAX_CHANNELS_PER_TENANT,
+    maxSubscribersPerClient: c.QUERY_STREAM_MAX_PER_CLIENT,
+    maxBufferedBytes: c.QUERY_STREAM_MAX_BUFFERED_BYTES,
+  };
 }

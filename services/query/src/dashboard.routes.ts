@@ -22,7 +22,7 @@ const FILES: Record<string, { path: string; type: string }> = {
 export function registerDashboardRoutes(app: FastifyInstance): void {
   for (const [url, file] of Object.entries(FILES)) {
     const body = readFileSync(file.path);
-    app.get(url, { schema: { hide: true } }, (_request, reply) =>
+    app.get(url, { schema: { hide: true }, config: { auth: "public" } }, (_request, reply) =>
       reply
         .header("content-type", file.type)
         .header("cache-control", "no-cache")

@@ -34,6 +34,18 @@ export function createQueryMetrics(registry: Registry) {
       help: "Distinct (tenant, grouping, window) live channels, each polled once per tick",
       registers: [registry],
     }),
+    streamRejected: new Counter({
+      name: "pulse_query_stream_rejected_total",
+      help: "Stream subscriptions answered 429 stream_limit, by the limit that was reached",
+      labelNames: ["limit"] as const,
+      registers: [registry],
+    }),
+    streamDropped: new Counter({
+      name: "pulse_query_stream_dropped_total",
+      help: "Stream connections ended by the server, by reason (slow_client: unsent bytes over the bound)",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
     streamTicks: new Counter({
       name: "pulse_query_stream_ticks_total",
       help: "Stream refreshes (one ClickHouse query each, shared by every subscriber of the channel)",

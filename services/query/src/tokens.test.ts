@@ -16,7 +16,7 @@ describe("read tokens", () => {
   it("rejects short tokens, bad tenants and empty maps without echoing the token", () => {
     expect(() => parseTokenSpec("short=acme")).toThrow(/at least 16 characters/);
     expect(() => parseTokenSpec("long-enough-token-123=Acme Corp")).toThrow(/lower-case slug/);
-    expect(() => parseTokenSpec(" ")).toThrow(/no read tokens/);
+    expect(() => parseTokenSpec(" ")).toThrow(/no tokens/);
     try {
       parseTokenSpec("short=acme");
     } catch (e) {

@@ -1,16 +1,20 @@
 /**
- * Per-tenant read tokens. Only SHA-256 digests are kept after start-up; a presented token is hashed
+ * Per-tenant tokens of the query service, each of a kind: `read` (every GET route) or `write`
+ * (routes that change state, e.g. alerts and cases; a read token never passes them). Only SHA-256 digests are kept after start-up; a presented token is hashed
  * and compared with every stored digest in constant time (no early exit), so neither the comparison
  * nor the position of the match leaks through timing.
  *
  * Spec format (QUERY_TOKENS, or the content of QUERY_TOKENS_FILE):
- *   - a JSON object { "<token>": "<tenant>", ... }, or
- *   - `token=tenant` pairs separated by commas or new lines (`#` starts a comment line).
+ *   - a JSON object { "<token>": "<tenant>" | { "tenant": "<tenant>", "kind": "read" | "write" }, ... }, or
+ *   - `token=tenant` or `token=tenant:kind` pairs separated by commas or new lines (`#` starts a
+ *     comment line). Without a kind a token is a read token.
  * A token may be given pre-hashed as `sha256:<64 hex digits>` so the plaintext never sits in config.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { createDigestAuthenticator, type Authenticator, type TokenKind } from "@pulse/http";
 
-export type TokenEntry = { sha256: Buffer; tenant: string };
+/** `kind` absent: read. */
+export type TokenEntry = { sha256: Buffer; tenant: string; kind?: TokenKind };
 
 const TENANT = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const HASHED = /^sha256:([0-9a-f]{64})$/i;
@@ -21,7 +25,7 @@ export function sha256(token: string): Buffer {
 
 /** Parses a token spec; throws an Error saying which entry is wrong (never echoing a token). */
 export function parseTokenSpec(spec: string): TokenEntry[] {
-  const pairs: [string, string][] = [];
+  const pairs: [string, string, string][] = [];
   const trimmed = spec.trim();
   if (trimmed.startsWith("{")) {
     let json: unknown;
@@ -30,9 +34,13 @@ export function parseTokenSpec(spec: string): TokenEntry[] {
     } catch {
       throw new Error("the token map is not valid JSON");
     }
-    for (const [token, tenant] of Object.entries(json as Record<string, unknown>)) {
-      if (typeof tenant !== "string") throw new Error(`entry ${pairs.length + 1}: the tenant must be a string`);
-      pairs.push([token, tenant]);
+    if (typeof json !== "object" || json === null || Array.isArray(json)) throw new Error("the token map must be a JSON object");
+    for (const [token, value] of Object.entries(json as Record<string, unknown>)) {
+      const v = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+      const tenant = typeof value === "string" ? value : v.tenant;
+      const kind = typeof value === "string" ? "read" : (v.kind ?? "read");
+      if (typeof tenant !== "string" || typeof kind !== "string") throw new Error(`entry ${pairs.length + 1}: the value must be a tenant string or { "tenant", "kind" }`);
+      pairs.push([token, tenant, kind]);
     }
   } else {
     const items = trimmed
@@ -41,17 +49,30 @@ export function parseTokenSpec(spec: string): TokenEntry[] {
       .filter((s) => s.length > 0 && !s.startsWith("#"));
     items.forEach((item, i) => {
       const at = item.lastIndexOf("=");
-      if (at <= 0) throw new Error(`entry ${i + 1} must look like token=tenant`);
-      pairs.push([item.slice(0, at).trim(), item.slice(at + 1).trim()]);
+      if (at <= 0) throw new Error(`entry ${i + 1} must look like token=tenant or token=tenant:kind`);
+      const [tenant = "", kind = "read", ...extra] = item.slice(at + 1).trim().split(":");
+      if (extra.length > 0) throw new Error(`entry ${i + 1} must look like token=tenant or token=tenant:kind`);
+      pairs.push([item.slice(0, at).trim(), tenant.trim(), kind.trim()]);
     });
   }
-  if (pairs.length === 0) throw new Error("no read tokens configured");
-  return pairs.map(([token, tenant], i) => {
+  if (pairs.length === 0) throw new Error("no tokens configured");
+  return pairs.map(([token, tenant, kind], i) => {
+    if (kind !== "read" && kind !== "write") throw new Error(`entry ${i + 1} (tenant ${tenant}): kind must be read or write`);
     if (!TENANT.test(tenant)) throw new Error(`entry ${i + 1}: tenant '${tenant}' must be a lower-case slug`);
     if (token.length < 16 && !HASHED.test(token)) throw new Error(`entry ${i + 1} (tenant ${tenant}): a token must be at least 16 characters`);
     const hashed = HASHED.exec(token);
-    return { sha256: hashed ? Buffer.from(hashed[1]!, "hex") : sha256(token), tenant };
+    return { sha256: hashed ? Buffer.from(hashed[1]!, "hex") : sha256(token), tenant, kind };
   });
+}
+
+/** The entries as the route-level authenticator of @pulse/http. */
+export function tokenAuthenticator(entries: readonly TokenEntry[]): Authenticator {
+  return createDigestAuthenticator(entries.map((e) => ({ sha256: e.sha256, principal: { tenant: e.tenant, kind: e.kind ?? "read" } })));
+}
+
+/** Parses a token file's text into an authenticator (used for reloads). */
+export function parseTokenFile(text: string): Authenticator {
+  return tokenAuthenticator(parseTokenSpec(text));
 }
 
 /** Returns the tenant of a presented token, or undefined. Every stored digest is compared. */

@@ -27,7 +27,7 @@ export const WorkerEnv = z
     /** Compressed archive objects kept in memory while the archive store is down; past it the partition waits. */
     ARCHIVE_MAX_PENDING_MB: fields.positiveInt.default(256),
     WORKER_METRICS_PORT: fields.port.default(8081),
-    WORKER_HOST: z.string().default("0.0.0.0"),
+    WORKER_HOST: z.string().default("127.0.0.1"),
     /** W: a contact followed by another of the same customer and topic within W is not resolved at first contact. */
     FCR_WINDOW_DAYS: fields.positiveInt.max(90, "must be at most 90").default(7),
     /**

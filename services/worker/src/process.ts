@@ -1,6 +1,6 @@
 import { clickhouseConfigFromEnv, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createKafka, topicNames } from "@pulse/kafka";
-import { createHttpServer } from "@pulse/http";
+import { createOpsServer } from "@pulse/http";
 import type { Logger, Registry, Shutdown } from "@pulse/kit";
 import { createQueueFactory, createRedis, QUEUE_NAMES } from "@pulse/redis";
 import { createLocalStore, createS3Store, type ObjectStore } from "@pulse/storage";
@@ -93,7 +93,7 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
   );
   replayWorker.on("error", (e) => logger.warn({ err: e }, "replay queue error"));
   shutdown.add({ name: "worker replay queue", run: () => replayWorker.close(), deadlineMs: 10_000 });
-  const http = deps.http === false ? null : await createHttpServer({ name: "Pulse worker", logger, metrics: registry, ready: () => Promise.resolve({ ok: worker.running }) });
+  const http = deps.http === false ? null : createOpsServer({ logger, metrics: registry, ready: () => Promise.resolve({ ok: worker.running }) });
   if (http) {
     shutdown.add({ name: "worker http", run: () => http.close(), deadlineMs: 5_000 });
     await http.listen({ host: config.WORKER_HOST, port: config.WORKER_METRICS_PORT });

@@ -1,5 +1,6 @@
 import type { FeedbackEvent } from "@pulse/contract";
 import type { DecodedWire as Decoded } from "@pulse/contract";
+import { redactPii } from "@pulse/enrichment";
 
 /** What enrichment adds to an event before it is stored. */
 export interface Enriched {
@@ -92,7 +93,9 @@ export function toEventRow(d: Decoded, x: Enriched, pos: Position): unknown[] {
   const num = (k: string): number | null => (typeof b[k] === "number" ? (b[k]) : null);
   const str = (k: string): string => (typeof b[k] === "string" ? (b[k]) : "");
   const attributes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(e.attributes ?? {})) attributes[k] = v === null ? "" : String(v);
+  // String attributes go through the same PII scanners as free text (messages produced by other
+  // writers than the collector, and archives written before the collector redacted, included).
+  for (const [k, v] of Object.entries(e.attributes ?? {})) attributes[k] = v === null ? "" : typeof v === "string" ? redactPii(v).text : String(v);
   const row: Record<(typeof EVENT_COLUMNS)[number], unknown> = {
     tenant: d.tenant,
     event_id: e.id,

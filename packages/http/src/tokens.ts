@@ -1,0 +1,92 @@
+/**
+ * Hashed tokens and their rotation. Only SHA-256 digests are kept; a presented token is hashed and
+ * compared with every digest in constant time without stopping at the first match, so neither the
+ * comparison nor the position of the match leaks through timing.
+ *
+ * Rotation without restart: `watchTokenFile` re-reads its file when it changes (polled, so an
+ * atomic rename by a secrets manager is seen too) or on SIGHUP. A file that no longer parses is
+ * refused and the previous tokens stay in force (a typo must not lock every client out); the
+ * error is logged without echoing any token.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { readFileSync, unwatchFile, watchFile } from "node:fs";
+import type { Logger } from "@pulse/kit";
+import type { Authenticator, Principal } from "./auth";
+
+export interface TokenDigest {
+  sha256: Buffer;
+  principal: Principal;
+}
+
+export function sha256(token: string): Buffer {
+  return createHash("sha256").update(token, "utf8").digest();
+}
+
+export function createDigestAuthenticator(entries: readonly TokenDigest[]): Authenticator {
+  const list = entries.map((e) => ({ digest: e.sha256, principal: Object.freeze({ ...e.principal }) }));
+  return {
+    authenticate(token) {
+      const presented = sha256(token);
+      let found: Principal | undefined;
+      for (const e of list) {
+        if (timingSafeEqual(e.digest, presented) && found === undefined) found = e.principal;
+      }
+      return found;
+    },
+  };
+}
+
+export interface ReloadableAuthenticator extends Authenticator {
+  /** Re-reads the file now; false (and the old tokens kept) when it cannot be read or parsed. */
+  reload(): boolean;
+  /** Successful reloads so far. */
+  readonly generation: number;
+  close(): void;
+}
+
+export interface WatchTokenFileOptions {
+  path: string;
+  /** Parses the file's text; throws an Error saying which entry is wrong (never echoing a token). */
+  parse: (text: string) => Authenticator;
+  /** Tokens that do not come from the file (e.g. an environment variable), always in force. */
+  fixed?: Authenticator;
+  logger: Logger;
+  /** Poll interval of the file (ms). */
+  intervalMs?: number;
+  /** Reload on this signal too (default SIGHUP; false: none). */
+  signal?: NodeJS.Signals | false;
+}
+
+export function watchTokenFile(opts: WatchTokenFileOptions): ReloadableAuthenticator {
+  let current: Authenticator = opts.parse(readFileSync(opts.path, "utf8"));
+  let generation = 0;
+  const reload = (): boolean => {
+    try {
+      current = opts.parse(readFileSync(opts.path, "utf8"));
+      generation++;
+      opts.logger.info({ file: opts.path, generation }, "tokens reloaded");
+      return true;
+    } catch (e) {
+      opts.logger.error({ file: opts.path, err: (e as Error).message }, "token file refused; the previous tokens stay in force");
+      return false;
+    }
+  };
+  const onChange = (cur: { mtimeMs: number; size: number }, prev: { mtimeMs: number; size: number }): void => {
+    if (cur.mtimeMs !== prev.mtimeMs || cur.size !== prev.size) reload();
+  };
+  watchFile(opts.path, { interval: opts.intervalMs ?? 1000, persistent: false }, onChange);
+  const signal = opts.signal ?? "SIGHUP";
+  const onSignal = (): void => void reload();
+  if (signal) process.on(signal, onSignal);
+  return {
+    authenticate: (token) => opts.fixed?.authenticate(token) ?? current.authenticate(token),
+    reload,
+    get generation() {
+      return generation;
+    },
+    close() {
+      unwatchFile(opts.path, onChange);
+      if (signal) process.off(signal, onSignal);
+    },
+  };
+}
