@@ -22,18 +22,6 @@ export { LEXICON_EN } from "./lexicon-en";
 export { topics, topicsTokens, TOPICS, type Topic } from "./text-topics";
 export { topicForContact, DEFAULT_TOPIC, slug, type ContactTopicInput } from "./contact-topic";
 export {
-  TouchpointCatalogue,
-  TouchpointDefinition,
-  ScoreTargets,
-  CatalogueError,
-  parseCatalogue,
-  parseCatalogueJson,
-  resolveTouchpoint,
-  UNKNOWN_STAGE,
-  type TouchpointInput,
-  type ResolvedTouchpoint,
-} from "./touchpoint-catalogue";
-export {
   onContact,
   onWindowClose,
   parseFcrState,

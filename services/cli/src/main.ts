@@ -16,7 +16,8 @@ const HELP = `pulse — customer feedback in, live CX scores out
   pulse replay --from YYYY-MM-DD --to YYYY-MM-DD [--tenant t]
   pulse dlq list | pulse dlq redrive [--reason code]
   pulse status [--json]             lag, stalled partitions, freshness, dead letters by reason
-  pulse catalogue load <file> --tenant <t>
+  pulse catalogue load <file> --tenant <t> | show --tenant <t> | remove --tenant <t>
+                                    the tenant's touchpoint catalogue (enrichment and query targets)
   pulse test                        (from ./pulse) install, start what the tests need, run every test
   pulse bench collector|pipeline|query  (from ./pulse) a bench; each starts what it needs
 

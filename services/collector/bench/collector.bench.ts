@@ -24,7 +24,7 @@ import { createRedis } from "@pulse/redis";
 import { createCollectorApp } from "../src/app";
 import { hashApiKey } from "../src/api-keys";
 import { createRedisDedupStore } from "../src/dedup-store";
-import { toKafkaMessage } from "../src/message";
+import { toKafkaMessage } from "../src/ingest-pipeline";
 
 const BATCH = 100;
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));

@@ -27,6 +27,8 @@ export interface CollectorLimits {
   maxInFlight?: number;
   /** Share Kafka sends between concurrent requests (default true; false only in the bench, for comparison). */
   coalesce?: boolean;
+  /** The earliest occurredAt accepted (default: the contract's, 2000-01-01T00:00:00Z). */
+  minOccurredAt?: Date;
 }
 
 /** The limits a parsed configuration sets (shared by main.ts and standalone mode). */
@@ -39,6 +41,7 @@ export function collectorLimits(c: CollectorConfig): CollectorLimits {
     produceTimeoutMs: c.PRODUCE_TIMEOUT_MS,
     lingerMs: c.PRODUCE_LINGER_MS,
     maxSendBytes: c.PRODUCE_MAX_SEND_BYTES,
+    minOccurredAt: c.PULSE_MIN_OCCURRED_AT,
   };
 }
 
@@ -82,6 +85,7 @@ export async function createCollectorApp(deps: CollectorDeps): Promise<FastifyIn
     logger: deps.logger,
     now: deps.now ?? (() => new Date()),
     produceTimeoutMs: limits.produceTimeoutMs,
+    ...(limits.minOccurredAt === undefined ? {} : { minOccurredAt: limits.minOccurredAt }),
   });
   const keyring = "authenticate" in deps.keys ? deps.keys : createKeyring(deps.keys);
 
@@ -154,5 +158,4 @@ export async function startCollector(config: CollectorConfig, deps: StartCollect
 export { loadCollectorConfig, type CollectorConfig } from "./config";
 export { hashApiKey, type ApiKeyEntry, type Principal } from "./api-keys";
 export { createRedisDedupStore, type DedupStore } from "./dedup-store";
-export type { CollectorMessage } from "./message";
 export type { IngestAnswer, EventResult } from "./answer";

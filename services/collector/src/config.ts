@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { commonEnv, fields, httpEnv, kafkaEnv, loadConfig, redisEnv, type Env } from "@pulse/config";
+import { commonEnv, eventTimeEnv, fields, httpEnv, kafkaEnv, loadConfig, redisEnv, type Env } from "@pulse/config";
 import { ConfigError } from "@pulse/kit";
 import { parseApiKeyFile, parseApiKeyList, type ApiKeyEntry } from "./api-keys";
 
@@ -12,6 +12,7 @@ import { parseApiKeyFile, parseApiKeyList, type ApiKeyEntry } from "./api-keys";
 export const collectorEnvSchema = z
   .object({
     ...commonEnv,
+    ...eventTimeEnv,
     ...kafkaEnv,
     ...redisEnv,
     ...httpEnv(8080),

@@ -8,7 +8,8 @@ import { createHttpServer } from "@pulse/http";
 import { createMetricsRegistry, UnauthorizedError, type Logger, type Registry, type Shutdown } from "@pulse/kit";
 import { createRedis, type Redis } from "@pulse/redis";
 import { createQueryCache } from "./cache";
-import { noTargets, targetsFromFile, type TargetsProvider } from "./catalogue";
+import { catalogueFromFile, createCatalogueSource } from "@pulse/catalogue";
+import { noTargets, type TargetsProvider } from "./catalogue";
 import type { QueryConfig } from "./config";
 import { registerCompareRoutes } from "./compare.routes";
 import { registerDashboardRoutes } from "./dashboard.routes";
@@ -147,21 +148,22 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
     ch = own;
   }
   if (config.QUERY_MIGRATIONS_DIR) await migrate(ch, config.QUERY_MIGRATIONS_DIR);
-  let redis: Redis | undefined;
-  if (config.QUERY_CACHE) {
-    const r = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
-    r.on("error", (e: Error) => logger.warn({ err: e.message }, "redis error (cache degrades to uncached)"));
-    shutdown.add({ name: "query redis", run: () => r.disconnect(), deadlineMs: 2_000 });
-    redis = r;
-  }
+  // Redis holds the per-tenant catalogues (read always) and the cache (when QUERY_CACHE).
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
+  redis.on("error", (e: Error) => logger.warn({ err: e.message }, "redis error (cache degrades to uncached; catalogues keep the last ones)"));
+  shutdown.add({ name: "query redis", run: () => redis.disconnect(), deadlineMs: 2_000 });
+  // The same catalogue source as the worker's enrichment: the file plus `pulse catalogue load`'s.
+  const targets = createCatalogueSource({ redis, fallback: catalogueFromFile(config.QUERY_CATALOGUE_FILE ?? config.CATALOGUE_FILE), logger });
+  await targets.start();
+  shutdown.add({ name: "query catalogues", run: () => targets.stop(), deadlineMs: 2_000 });
   const reader = createReader(ch);
   const app = await createQueryApp({
     reader,
-    redis,
+    redis: config.QUERY_CACHE ? redis : undefined,
     logger,
     metrics: deps.metrics ?? createMetricsRegistry("query"),
     tokens: config.tokens,
-    targets: targetsFromFile(config.QUERY_CATALOGUE_FILE),
+    targets,
     cacheTtlSeconds: config.QUERY_CACHE_TTL_SECONDS,
     retentionDays: config.QUERY_RETENTION_DAYS,
     streamIntervalMs: config.QUERY_STREAM_INTERVAL_MS,
@@ -174,4 +176,4 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
 }
 
 export { loadQueryConfig, type QueryConfig } from "./config";
-export { parseCatalogue, noTargets, targetsFromFile, type TargetsProvider } from "./catalogue";
+export { parseCatalogue, noTargets, targetsFromFile, fromCatalogue, type TargetsProvider } from "./catalogue";

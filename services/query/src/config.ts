@@ -14,7 +14,9 @@ export const queryEnvSchema = z
     QUERY_TOKENS: z.string().optional(),
     /** A file holding the same format (one `token=tenant` per line is fine). */
     QUERY_TOKENS_FILE: z.string().optional(),
-    /** Touchpoint catalogue JSON with targets (see catalogue.ts); no targets when unset. */
+    /** The touchpoint catalogue file (@pulse/catalogue), the same variable and file as the worker's; no targets when unset. */
+    CATALOGUE_FILE: z.string().optional(),
+    /** Older name of CATALOGUE_FILE; wins when both are set. */
     QUERY_CATALOGUE_FILE: z.string().optional(),
     /** When set, apply the ClickHouse migrations in this folder at start (standalone convenience). */
     QUERY_MIGRATIONS_DIR: z.string().optional(),

@@ -1,3 +1,4 @@
+import { canonicalName } from "@pulse/contract";
 import type { FastifyInstance } from "fastify";
 import { BadRequestError } from "@pulse/kit";
 import { MAX_KEY_DRIVERS } from "@pulse/scoring";
@@ -24,11 +25,13 @@ export function registerInsightsRoutes(app: FastifyInstance, ctx: RouteContext):
     const q = query(request.query);
     assertKnownParams(q, ["window", "from", "to", "touchpoints", "segment", "channel"]);
     const range = parseRange(q, ctx.rangeOptions(GRAINS.minute, "7d"));
-    const touchpoints = list(q, "touchpoints");
-    const bad = touchpoints.find((t) => !SLUG.test(t));
+    const raw = list(q, "touchpoints");
+    const bad = raw.find((t) => !SLUG.test(t));
     if (bad !== undefined) {
       throw new BadRequestError("invalid_parameter", `touchpoints value '${bad}' must be 1–64 characters of a–z, 0–9, '.', '_' or '-'`, { parameter: "touchpoints" });
     }
+    // Matched in the stored (canonical) form, like every dimension filter.
+    const touchpoints = [...new Set(raw.map(canonicalName))];
     if (touchpoints.length > MAX_KEY_DRIVERS) {
       throw new BadRequestError("invalid_parameter", `touchpoints names ${touchpoints.length} drivers; at most ${MAX_KEY_DRIVERS}`, { parameter: "touchpoints" });
     }

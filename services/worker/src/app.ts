@@ -29,6 +29,8 @@ export interface WorkerDeps {
   partitionsConcurrently: number;
   sessionTimeoutMs?: number;
   dedupWindowDays?: number;
+  /** The earliest occurredAt accepted (PULSE_MIN_OCCURRED_AT; default: the contract's). */
+  minOccurredAt?: Date;
   fcr: { windowMs: number; graceMs: number; sweepIntervalMs: number };
   /** A partition whose chunk keeps failing this long is reported stalled (default 60 s). */
   stallAfterMs?: number;
@@ -67,6 +69,7 @@ export function createWorker(deps: WorkerDeps) {
       enrichment,
       fcr,
       ...(deps.dedupWindowDays ? { dedupWindowDays: deps.dedupWindowDays } : {}),
+      ...(deps.minOccurredAt ? { wire: { minOccurredAt: deps.minOccurredAt } } : {}),
       archiver,
       sendDeadLetters: (messages) => dlqProducer.send(deps.topics.deadLetters, messages),
       ranges: createRedisChunkRanges(deps.redis, deps.groupId, () => clusterId(deps.kafka)),

@@ -1,4 +1,5 @@
 import type { Reader, Writer } from "@pulse/clickhouse";
+import { decodeWire, type DecodedWire as Decoded, type DecodeWireOptions } from "@pulse/contract";
 import type { Archiver } from "./archive";
 import { archiveGroups, type ArchivedMessage } from "./archive";
 import type { ChunkLedger } from "./chunk-ledger";
@@ -10,7 +11,6 @@ import type { FcrPort } from "./fcr";
 import { FCR_COLUMNS } from "./fcr";
 import type { IdClaims } from "./id-claims";
 import { insertSplitting } from "./insert-split";
-import { decodeMessage, type Decoded } from "./message";
 import { EVENT_COLUMNS } from "./rows";
 
 /** A Kafka message as the worker needs it (a subset of kafkajs' KafkaMessage). */
@@ -30,6 +30,8 @@ export interface ChunkDeps {
   archiver: Pick<Archiver, "write">;
   /** How long an event id is remembered for deduplication (days). */
   dedupWindowDays?: number;
+  /** The event time bounds (PULSE_MIN_OCCURRED_AT): the same rule as the collector's and the import's. */
+  wire?: DecodeWireOptions;
 }
 
 /** What happened to a chunk, as a value: the consumer loop produces the dead letters and commits. */
@@ -72,9 +74,9 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, t
   const decoded: { m: InMessage; d: Decoded; partition: number }[] = [];
   const deadLetters: DeadLetterValue[] = [];
   for (const m of chunk.messages) {
-    const step = decodeMessage(m.value);
-    if (step.kind === "ok") decoded.push({ m, d: step.value, partition });
-    else if (step.kind === "dlq") deadLetters.push({ reason: step.reason, detail: step.detail, key: m.key, value: m.value, partition, offset: m.offset });
+    const step = decodeWire(m.value, deps.wire);
+    if (step.ok) decoded.push({ m, d: step.value, partition });
+    else deadLetters.push({ reason: step.error.code, detail: step.error.message, key: m.key, value: m.value, partition, offset: m.offset });
   }
 
   const built = await buildEventRows(decoded, deps, recorded);

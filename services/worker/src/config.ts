@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { checkS3Credentials, clickhouseEnv, commonEnv, fields, kafkaEnv, redisEnv, storageEnv } from "@pulse/config";
+import { checkS3Credentials, clickhouseEnv, commonEnv, eventTimeEnv, fields, kafkaEnv, redisEnv, storageEnv } from "@pulse/config";
 
 export const WorkerEnv = z
   .object({
     ...commonEnv,
+    ...eventTimeEnv,
     ...kafkaEnv,
     ...clickhouseEnv,
     ...redisEnv,

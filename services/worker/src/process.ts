@@ -68,6 +68,7 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
     partitionsConcurrently: config.WORKER_PARTITIONS_CONCURRENTLY,
     sessionTimeoutMs: config.WORKER_SESSION_TIMEOUT_MS,
     dedupWindowDays: config.WORKER_DEDUP_WINDOW_DAYS,
+    minOccurredAt: config.PULSE_MIN_OCCURRED_AT,
     stallAfterMs: config.WORKER_STALL_SECONDS * 1000,
     retry: { minMs: 500, maxMs: config.WORKER_RETRY_MAX_SECONDS * 1000 },
     archiveMaxPendingBytes: config.ARCHIVE_MAX_PENDING_MB * 1024 * 1024,
@@ -83,7 +84,7 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
   await worker.start();
   // Replays run where the ClickHouse connection lives: `pulse replay` enqueues, a worker takes it.
   const queues = createQueueFactory({ redis: { url: config.REDIS_URL } });
-  const replayWorker = queues.worker(QUEUE_NAMES.replay, createReplayProcessor({ ch, store, enrichment: worker.enrichment, logger }));
+  const replayWorker = queues.worker(QUEUE_NAMES.replay, createReplayProcessor({ ch, store, enrichment: worker.enrichment, logger, wire: { minOccurredAt: config.PULSE_MIN_OCCURRED_AT } }));
   replayWorker.on("error", (e) => logger.warn({ err: e }, "replay queue error"));
   shutdown.add({ name: "worker replay queue", run: () => replayWorker.close(), deadlineMs: 10_000 });
   const http = deps.http === false ? null : await createHttpServer({ name: "Pulse worker", logger, metrics: registry, ready: () => Promise.resolve({ ok: worker.running }) });

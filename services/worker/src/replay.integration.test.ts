@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createReader, createWriter } from "@pulse/clickhouse";
 import { consumerLag } from "@pulse/kafka";
-import { parseCatalogue } from "@pulse/enrichment";
+import { parseCatalogue } from "@pulse/catalogue";
 import { createMetricsRegistry, silentLogger, unwrap } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
 import { createLocalStore } from "@pulse/storage";

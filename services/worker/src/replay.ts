@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import type { ClickHouse, Reader, Writer } from "@pulse/clickhouse";
+import { decodeWire, type DecodedWire as Decoded, type DecodeWireOptions } from "@pulse/contract";
 import { BadRequestError, PulseError, type Logger } from "@pulse/kit";
 import { refoldSql } from "@pulse/rollups";
 import type { ObjectStore } from "@pulse/storage";
 import type { ArchivedMessage } from "./archive";
-import { decodeMessage, type Decoded } from "./message";
 import type { EnrichmentPort } from "./enrichment";
 import { buildEventRows } from "./event-rows";
 import { chTime, EVENT_COLUMNS } from "./rows";
@@ -19,6 +19,8 @@ export interface ReplayRequest {
 }
 
 export interface ReplayDeps {
+  /** The event time bounds, as the worker decodes with them. */
+  wire?: DecodeWireOptions;
   ch: ClickHouse;
   reader: Reader;
   writer: Writer;
@@ -69,7 +71,7 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
   // archive gap (objects still pending when a worker died during an S3 outage) must not turn a
   // replay into a loss. This reads the archive twice; a replay is rare, a loss is not undoable.
   const archived = new Set<string>();
-  for (const key of keys) for (const x of await readArchived(deps.store, key, req)) archived.add(`${x.d.tenant}\u0000${x.d.event.id}`);
+  for (const key of keys) for (const x of await readArchived(deps.store, key, req, undefined, deps.wire)) archived.add(`${x.d.tenant}\u0000${x.d.event.id}`);
   const [stored] = await deps.reader.query<{ n: number | string }>(
     `SELECT uniqExact(tenant, event_id) AS n FROM feedback_events
      WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}`,
@@ -91,7 +93,7 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
   const result: ReplayResult = { runId, objects: keys.length, messages: 0, inserted: 0, duplicates: 0, skipped: 0 };
   let done = 0;
   for (const key of keys) {
-    const items = await readArchived(deps.store, key, req, result);
+    const items = await readArchived(deps.store, key, req, result, deps.wire);
     if (items.length > 0) {
       // The range's events were deleted above, so the registry still shows each at its own
       // position: keep those (keepStored), drop only copies of ids stored elsewhere.
@@ -129,15 +131,15 @@ async function archiveKeys(store: ObjectStore, req: ReplayRequest): Promise<stri
 type ArchivedItem = { m: { offset: string; timestamp: string }; d: Decoded; partition: number };
 
 /** The decodable archived events of one object that occurred in the range (counts into `tally` when given). */
-async function readArchived(store: ObjectStore, key: string, req: ReplayRequest, tally?: ReplayResult): Promise<ArchivedItem[]> {
+async function readArchived(store: ObjectStore, key: string, req: ReplayRequest, tally?: ReplayResult, wire?: DecodeWireOptions): Promise<ArchivedItem[]> {
   const body = await store.get(key);
   const lines = body ? gunzipSync(body).toString("utf8").split("\n").filter(Boolean) : [];
   const items: ArchivedItem[] = [];
   for (const line of lines) {
     if (tally) tally.messages++;
     const a = JSON.parse(line) as ArchivedMessage;
-    const step = decodeMessage(Buffer.from(a.value, "utf8"));
-    if (step.kind !== "ok") {
+    const step = decodeWire(a.value, wire);
+    if (!step.ok) {
       if (tally) tally.skipped++;
       continue;
     }

@@ -1,5 +1,5 @@
 import type { FeedbackEvent } from "@pulse/contract";
-import type { Decoded } from "./message";
+import type { DecodedWire as Decoded } from "@pulse/contract";
 
 /** What enrichment adds to an event before it is stored. */
 export interface Enriched {

@@ -82,7 +82,7 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
     shutdown.add({ name: "clickhouse", run: () => ch.close(), deadlineMs: 5_000 });
     await startWorker(workerConfig, { logger: logger.child({ role: "worker" }), registry: createMetricsRegistry("worker"), shutdown, ch });
     await startCollector(loadCollectorConfig({ ...env, PORT: String(collectorPort) }), { logger: logger.child({ role: "collector" }), shutdown });
-    const qc = loadQueryConfig({ ...env, PORT: String(queryPort), QUERY_CATALOGUE_FILE: env.QUERY_CATALOGUE_FILE ?? env.CATALOGUE_FILE });
+    const qc = loadQueryConfig({ ...env, PORT: String(queryPort) });
     await startQuery(qc, { logger: logger.child({ role: "query" }), shutdown, ch });
     await startJobs(loadJobsConfig({ ...env, JOBS_PORT: env.JOBS_PORT ?? "8083" }), { logger: logger.child({ role: "jobs" }), shutdown });
 
