@@ -1,7 +1,7 @@
 import { canonicalName } from "@pulse/contract";
 import { detectLanguageTokens, type Lang } from "./language";
 import { tokenize } from "./tokenize";
-import { topicsTokens } from "./topics";
+import { topicsTokens } from "./text-topics";
 
 /** Whatever the worker knows about a contact that can name its topic (all optional). */
 export interface ContactTopicInput {

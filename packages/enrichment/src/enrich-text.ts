@@ -2,7 +2,7 @@ import { detectLanguageTokens, type Lang } from "./language";
 import { redactPii, type PiiKind } from "./pii-redact";
 import { sentimentTokens, type SentimentResult } from "./sentiment";
 import { tokenize } from "./tokenize";
-import { topicsTokens, type Topic } from "./topics";
+import { topicsTokens, type Topic } from "./text-topics";
 
 export interface TextEnrichment {
   readonly lang: Lang;

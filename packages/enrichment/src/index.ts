@@ -20,7 +20,7 @@ export {
 export type { SentimentLexicon } from "./lexicon-types";
 export { LEXICON_PL } from "./lexicon-pl";
 export { LEXICON_EN } from "./lexicon-en";
-export { topics, topicsTokens, TOPICS, type Topic } from "./topics";
+export { topics, topicsTokens, TOPICS, type Topic } from "./text-topics";
 export { topicForContact, DEFAULT_TOPIC, slug, type ContactTopicInput } from "./contact-topic";
 export {
   compareContacts,

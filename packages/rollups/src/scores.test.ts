@@ -16,10 +16,9 @@ describe("score mapping generated from the declaration", () => {
     expect(scoreInput(row, "volume")).toEqual({ events: 0, contacts: 7 });
   });
 
-  it("declares every statistic once, feeding at least one score", () => {
+  it("declares every statistic once, and zeroes each by its kind", () => {
     const names = STATISTICS.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const s of STATISTICS) expect(s.feeds.length, s.name).toBeGreaterThan(0);
     expect(emptyValues().wait_hist).toEqual({});
   });
 });

@@ -82,7 +82,7 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
     shutdown.add({ name: "clickhouse", run: () => ch.close(), deadlineMs: 5_000 });
     await startWorker(workerConfig, { logger: logger.child({ role: "worker" }), registry: createMetricsRegistry("worker"), shutdown, ch });
     await startCollector(loadCollectorConfig({ ...env, PORT: String(collectorPort), METRICS_PORT: env.COLLECTOR_METRICS_PORT ?? "9080" }), { logger: logger.child({ role: "collector" }), shutdown });
-    const qc = loadQueryConfig({ ...env, PORT: String(queryPort), METRICS_PORT: env.QUERY_METRICS_PORT ?? "9082", QUERY_CATALOGUE_FILE: env.QUERY_CATALOGUE_FILE ?? env.CATALOGUE_FILE });
+    const qc = loadQueryConfig({ ...env, PORT: String(queryPort), METRICS_PORT: env.QUERY_METRICS_PORT ?? "9082" });
     await startQuery(qc, { logger: logger.child({ role: "query" }), shutdown, ch });
     await startJobs(loadJobsConfig({ ...env, JOBS_PORT: env.JOBS_PORT ?? "8083" }), { logger: logger.child({ role: "jobs" }), shutdown });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_TOPIC, slug, topicForContact } from "./contact-topic";
-import { topics } from "./topics";
+import { topics } from "./text-topics";
 
 describe("topics (English)", () => {
   it.each([
