@@ -69,7 +69,8 @@ FROM (SELECT number, cityHash64(number) % 100 AS r FROM numbers({offset:UInt64},
 /** The baseline: the rollups' aggregate computed straight from the raw rows of the window. */
 const RAW_SQL = `
 SELECT touchpoint,
-  ${STATISTICS.map((s) => (s.source === "feedback_events" ? `${s.fold} AS ${s.name}` : `toUInt64(0) AS ${s.name}`)).join(",\n  ")}
+  ${STATISTICS.map((s) => (s.source === "feedback_events" ? `${s.fold} AS ${s.name}` : s.kind === "count" ? `toUInt64(0) AS ${s.name}` : `CAST(map(), 'Map(UInt32, Int64)') AS ${s.name}`)).join(",\n  ")},
+  CAST([] AS Array(Tuple(UInt32, UInt32, UInt64, Map(UInt32, Int64)))) AS fcr_cohorts
 FROM feedback_events
 WHERE tenant = {tenant:String}
   AND occurred_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND occurred_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
@@ -106,7 +107,7 @@ function addBaselineRoute(app: QueryApp, reader: Reader): void {
     const w = ((request.query as Record<string, string>).window ?? "15m") as WindowName;
     const range = windowRange(w, Date.now(), GRAINS.minute);
     const rows = await reader.query<StatsRow>(RAW_SQL, { tenant: TENANT, from: range.from, to: range.to });
-    return { from: iso(range.from), to: iso(range.to), groups: rows.map((r) => ({ key: { touchpoint: r.touchpoint }, ...scoreGroup(r) })) };
+    return { from: iso(range.from), to: iso(range.to), groups: rows.map((r) => ({ key: { touchpoint: r.touchpoint }, ...scoreGroup(r, { now: Date.now(), allowedLatenessMs: 3_600_000, windowMs: 7 * 86_400_000 }) })) };
   });
 }
 

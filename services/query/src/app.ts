@@ -38,6 +38,8 @@ export interface QueryAppDeps {
   tokens: readonly TokenEntry[];
   targets?: TargetsProvider;
   now?: () => Date;
+  /** FCR: the worker's allowed lateness L and the window W (defaults: 60 minutes, 7 days). */
+  fcr?: { allowedLatenessMs: number; windowMs: number };
   cacheTtlSeconds?: number;
   retentionDays?: number;
   streamIntervalMs?: number;
@@ -52,7 +54,13 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   const metrics = createQueryMetrics(deps.metrics);
   const verify = createTokenVerifier(deps.tokens);
   const retentionDays = deps.retentionDays ?? 400;
-  const service = createQueryService({ reader: deps.reader, metrics, targets: deps.targets ?? noTargets });
+  const service = createQueryService({
+    reader: deps.reader,
+    metrics,
+    targets: deps.targets ?? noTargets,
+    fcr: deps.fcr ?? { allowedLatenessMs: 3_600_000, windowMs: 7 * 86_400_000 },
+    now: () => now().getTime(),
+  });
   const cache = createQueryCache({ redis: deps.redis, ttlSeconds: deps.cacheTtlSeconds ?? 5, metrics, logger: deps.logger });
   const hub = createStreamHub({
     intervalMs: deps.streamIntervalMs ?? 1000,
@@ -166,6 +174,7 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
     cacheTtlSeconds: config.QUERY_CACHE_TTL_SECONDS,
     retentionDays: config.QUERY_RETENTION_DAYS,
     streamIntervalMs: config.QUERY_STREAM_INTERVAL_MS,
+    fcr: { allowedLatenessMs: config.FCR_ALLOWED_LATENESS_MINUTES * 60_000, windowMs: config.FCR_WINDOW_DAYS * 86_400_000 },
     ready: schemaReady(reader),
   });
   shutdown.add({ name: "query http", run: () => app.close(), deadlineMs: 5_000 });

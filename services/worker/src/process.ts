@@ -72,11 +72,7 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
     stallAfterMs: config.WORKER_STALL_SECONDS * 1000,
     retry: { minMs: 500, maxMs: config.WORKER_RETRY_MAX_SECONDS * 1000 },
     archiveMaxPendingBytes: config.ARCHIVE_MAX_PENDING_MB * 1024 * 1024,
-    fcr: {
-      windowMs: config.FCR_WINDOW_DAYS * 86_400_000,
-      graceMs: config.FCR_GRACE_MINUTES * 60_000,
-      sweepIntervalMs: config.FCR_SWEEP_INTERVAL_SECONDS * 1000,
-    },
+    fcr: { windowMs: config.FCR_WINDOW_DAYS * 86_400_000, placeholders: config.FCR_PLACEHOLDER_CUSTOMERS },
   });
   // Registered before start: a consumer that never joined (broker gone) is still told to stop.
   // The consumer leaves its group, the DLQ producer disconnects and the archive flushes.
@@ -84,7 +80,17 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
   await worker.start();
   // Replays run where the ClickHouse connection lives: `pulse replay` enqueues, a worker takes it.
   const queues = createQueueFactory({ redis: { url: config.REDIS_URL } });
-  const replayWorker = queues.worker(QUEUE_NAMES.replay, createReplayProcessor({ ch, store, enrichment: worker.enrichment, logger, wire: { minOccurredAt: config.PULSE_MIN_OCCURRED_AT } }));
+  const replayWorker = queues.worker(
+    QUEUE_NAMES.replay,
+    createReplayProcessor({
+      ch,
+      store,
+      enrichment: worker.enrichment,
+      logger,
+      wire: { minOccurredAt: config.PULSE_MIN_OCCURRED_AT },
+      fcr: { windowMs: config.FCR_WINDOW_DAYS * 86_400_000, placeholders: config.FCR_PLACEHOLDER_CUSTOMERS },
+    }),
+  );
   replayWorker.on("error", (e) => logger.warn({ err: e }, "replay queue error"));
   shutdown.add({ name: "worker replay queue", run: () => replayWorker.close(), deadlineMs: 10_000 });
   const http = deps.http === false ? null : await createHttpServer({ name: "Pulse worker", logger, metrics: registry, ready: () => Promise.resolve({ ok: worker.running }) });
