@@ -19,6 +19,7 @@ import autocannon from "autocannon";
 import { createReader, migrate, openClickHouse, type ClickHouse, type Reader } from "@pulse/clickhouse";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createRedis, redisReady, type Redis } from "@pulse/redis";
+import { ensureRedis } from "@pulse/local-stack";
 import { STATISTICS } from "@pulse/rollups";
 import { createQueryApp, type QueryApp } from "../src/app";
 import { GRAINS, WINDOWS, iso, windowRange, type WindowName } from "../src/params-fns";
@@ -164,7 +165,13 @@ async function main(): Promise<void> {
   addBaselineRoute(uncached, reader);
   const uncachedUrl = await uncached.listen({ host: "127.0.0.1", port: 0 });
 
-  let redis: Redis | undefined = createRedis({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", keyPrefix: `pulse-bench:${process.pid}:` });
+  // Every bench starts what it needs: redis-server when none answers at REDIS_URL.
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const ownRedis = await ensureRedis(redisUrl, { dataDir: join(REPO, ".cache", "bench-redis"), logDir: join(REPO, ".cache", "bench-redis", "logs"), progress: log }).catch((e: unknown) => {
+    log(`redis: could not start one (${e instanceof Error ? e.message : String(e)})`);
+    return undefined;
+  });
+  let redis: Redis | undefined = createRedis({ url: redisUrl, keyPrefix: `pulse-bench:${process.pid}:` });
   redis.on("error", () => undefined);
   try {
     await redisReady(redis, 2000);
@@ -216,6 +223,7 @@ async function main(): Promise<void> {
   await uncached.close();
   await cached?.close();
   redis?.disconnect();
+  await ownRedis?.stop();
   await ch.close();
   // A generated 10M-event database is half a gigabyte: keep it only when the caller chose the folder.
   if (!process.env.BENCH_DIR) rmSync(dir, { recursive: true, force: true });

@@ -114,10 +114,23 @@ const problem = {
 
 const errors = { 400: problem, 401: problem };
 
+/** The request header of every cached read route (answers also carry `x-cache`). */
+const cacheControlHeader = {
+  type: "object",
+  properties: {
+    "cache-control": {
+      type: "string",
+      description:
+        "`no-cache` (or `no-store`, `max-age=0`; `Pragma: no-cache` too) skips the Redis cache: the answer is computed now and replaces the cached one. " +
+        "Without it an answer may be up to the cache TTL old. The response header `x-cache` says which happened: hit, miss, revalidated or off.",
+    },
+  },
+};
+
 /** Route options shared by every /v1 route: own parameter parsing, plain JSON serialisation. */
-export function routeOptions(schema: Record<string, unknown>): RouteShorthandOptions {
+export function routeOptions(schema: Record<string, unknown>, opts: { cached?: boolean } = {}): RouteShorthandOptions {
   return {
-    schema: { security: [{ bearer: [] }], ...schema },
+    schema: { security: [{ bearer: [] }], ...(opts.cached ? { headers: cacheControlHeader } : {}), ...schema },
     validatorCompiler: () => () => true,
     serializerCompiler: () => (data) => JSON.stringify(data),
   };
