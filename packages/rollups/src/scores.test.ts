@@ -16,9 +16,12 @@ describe("score mapping generated from the declaration", () => {
     expect(scoreInput(row, "volume")).toEqual({ events: 0, contacts: 7 });
   });
 
-  it("declares every statistic once, and zeroes each by its kind", () => {
+  it("declares every statistic once, feeding at least one score (FCR cohorts are read per bucket instead)", () => {
     const names = STATISTICS.map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);
+    for (const s of STATISTICS) if (s.source === "feedback_events") expect(s.feeds.length, s.name).toBeGreaterThan(0);
+    expect(STATISTICS.filter((s) => s.feeds.length === 0).map((s) => s.name)).toEqual(["fcr_n", "fcr_repeat_hist"]);
     expect(emptyValues().wait_hist).toEqual({});
+    expect(emptyValues().fcr_repeat_hist).toEqual({});
   });
 });

@@ -32,10 +32,11 @@ import { parseTokenSpec } from "./tokens";
 const ACME = "acme-read-token-0001";
 const GLOBEX = "globex-read-token-0002";
 const CATALOGUE = {
+  version: 1,
   touchpoints: {
-    ivr: { label: "Phone menu", targets: { nps: 10, csatTop2: 80, ces: 5, fcr: 0.9 } },
-    chat: { targets: { nps: -50, csatTop2: 20 } },
-    store: { targets: { fcr: 0.5 } },
+    ivr: { label: "Phone menu", journeyStage: "support", targets: { nps: 10, csatTop2: 80, ces: 5, fcr: 0.9 } },
+    chat: { journeyStage: "support", targets: { nps: -50, csatTop2: 20 } },
+    store: { journeyStage: "support", targets: { fcr: 0.5 } },
   },
   tenants: { globex: { touchpoints: { ivr: { targets: { nps: -90 } } } } },
 };
