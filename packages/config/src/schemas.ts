@@ -12,6 +12,21 @@ export const commonEnv = {
   PULSE_TENANT_FILE: z.string().optional(),
 };
 
+/**
+ * The time bounds of an event, the same in every process that validates one (collector, import,
+ * worker): the earliest `occurredAt` accepted (events before it are rejected with
+ * `timestamp_too_early`). Not before 1970: the rollups' DateTime cannot hold anything older; that
+ * is also the default (the contract's DEFAULT_MIN_OCCURRED_AT), since the shipped bank sample
+ * holds calls from 1999. Set e.g. 2000-01-01T00:00:00Z to refuse older events.
+ */
+export const eventTimeEnv = {
+  PULSE_MIN_OCCURRED_AT: z.iso
+    .datetime({ offset: true, error: "must be an ISO-8601 date-time with a UTC offset, e.g. 2000-01-01T00:00:00Z" })
+    .default("1970-01-01T00:00:00Z")
+    .transform((s) => new Date(s))
+    .refine((d) => d.getTime() >= 0, "must not be before 1970-01-01T00:00:00Z (the rollups' DateTime starts there)"),
+};
+
 export const kafkaEnv = {
   KAFKA_BROKERS: brokerList.default(["localhost:9092"]),
   KAFKA_CLIENT_ID: z.string().min(1).default("pulse"),

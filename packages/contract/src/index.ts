@@ -36,7 +36,7 @@ export {
 } from "./attributes";
 export { ValidationIssue, VALIDATION_ISSUE_CODES } from "./issues";
 export type { ValidationIssueCode } from "./issues";
-export { validateEvent, DEFAULT_MAX_FUTURE_SKEW_MS } from "./validate";
+export { validateEvent, DEFAULT_MAX_FUTURE_SKEW_MS, DEFAULT_MIN_OCCURRED_AT, EARLIEST_MIN_OCCURRED_AT } from "./validate";
 export type { ValidateOptions } from "./validate";
 export { eventPartitionKey } from "./partition";
 export {
@@ -47,3 +47,18 @@ export {
   EVENT_COMPONENT_NAMES,
 } from "./json-schema";
 export type { JsonSchema } from "./json-schema";
+export { TenantId, TENANT_PATTERN, TENANT_RULE, isTenantId } from "./tenant";
+export { canonicalName, CANONICAL_DIMENSIONS } from "./names";
+export type { CanonicalDimension } from "./names";
+export {
+  WIRE_VERSION,
+  WIRE_VERSIONS,
+  WIRE_ERROR_CODES,
+  MAX_WIRE_BYTES,
+  WireMessage,
+  WireMessageV1,
+  encodeWire,
+  decodeWire,
+  describeIssues,
+} from "./wire";
+export type { DecodedWire, WireDecodeError, WireErrorCode, WireInput, DecodeWireOptions } from "./wire";

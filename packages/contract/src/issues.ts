@@ -20,6 +20,7 @@ export const VALIDATION_ISSUE_CODES = [
   "invalid_format", // a string not matching its pattern (ids, slugs, date-times)
   "missing_offset", // a date-time without 'Z' or ±hh:mm
   "future_timestamp", // a date-time further in the future than the allowed clock skew
+  "timestamp_too_early", // a date-time before the configured lower bound (default 1970-01-01T00:00:00Z)
   "no_score", // a survey.response without any of nps, csat, ces
   "forbidden_key", // '__proto__', 'constructor' or 'prototype' as an attributes key
   "unknown_event_type", // `type` is not one of EVENT_TYPES

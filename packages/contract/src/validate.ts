@@ -19,9 +19,21 @@ export type ValidateOptions = {
   now?: Date;
   /** How far in the future a timestamp may be (sender clock skew); defaults to 24 h. */
   maxFutureSkewMs?: number;
+  /** The earliest time an event may carry (`occurredAt`, `body.resolvedAt`); defaults to
+   * DEFAULT_MIN_OCCURRED_AT. A deployment may raise it (PULSE_MIN_OCCURRED_AT) to refuse typo'd
+   * years early; it never goes below 1970, where the rollups' DateTime starts. */
+  minOccurredAt?: Date;
 };
 
 export const DEFAULT_MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
+/**
+ * 1970-01-01T00:00:00Z: the rollups' DateTime starts there, so anything earlier (0001-01-01, 1969)
+ * would be folded into wrong buckets. Not later by default, because real history is older than
+ * 2000: the shipped bank call-centre file (mappings/bank-calls.json) holds calls from 1999.
+ */
+export const DEFAULT_MIN_OCCURRED_AT = new Date(0);
+/** The earliest bound a deployment may configure: the rollups' DateTime cannot hold anything older. */
+export const EARLIEST_MIN_OCCURRED_AT = new Date(0);
 
 type VersionSchemas = { byType: Record<string, z.ZodType>; envelope: z.ZodType };
 
@@ -142,28 +154,34 @@ function checkClock(
 ): void {
   const nowMs = opts?.now ? opts.now.getTime() : Date.now();
   const skew = opts?.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
-  const limit = nowMs + skew;
-  checkNotFuture(input.occurredAt, "occurredAt", limit, skew, issues);
+  const bounds = { latestMs: nowMs + skew, skewMs: skew, earliest: opts?.minOccurredAt ?? DEFAULT_MIN_OCCURRED_AT };
+  checkInBounds(input.occurredAt, "occurredAt", bounds, issues);
   const body = input.body;
   if (input.type === "complaint.resolved" && isPlainObject(body)) {
-    checkNotFuture(body.resolvedAt, "body.resolvedAt", limit, skew, issues);
+    checkInBounds(body.resolvedAt, "body.resolvedAt", bounds, issues);
   }
 }
 
-function checkNotFuture(
+function checkInBounds(
   value: unknown,
   path: string,
-  limitMs: number,
-  skewMs: number,
+  bounds: { latestMs: number; skewMs: number; earliest: Date },
   issues: ValidationIssue[],
 ): void {
   if (typeof value !== "string" || !OFFSET_DATETIME.test(value)) return;
   const t = Date.parse(value);
-  if (Number.isFinite(t) && t > limitMs) {
+  if (!Number.isFinite(t)) return;
+  if (t > bounds.latestMs) {
     issues.push({
       code: "future_timestamp",
       path,
-      message: `${path} must not be more than ${formatDuration(skewMs)} in the future (got ${value})`,
+      message: `${path} must not be more than ${formatDuration(bounds.skewMs)} in the future (got ${value})`,
+    });
+  } else if (t < bounds.earliest.getTime()) {
+    issues.push({
+      code: "timestamp_too_early",
+      path,
+      message: `${path} must not be before ${bounds.earliest.toISOString()} (got ${value})`,
     });
   }
 }

@@ -1,3 +1,4 @@
+import { canonicalName } from "@pulse/contract";
 import { detectLanguageTokens, type Lang } from "./language";
 import { tokenize } from "./tokenize";
 import { topicsTokens } from "./topics";
@@ -44,12 +45,6 @@ function firstTopic(text: string, lang: Lang | undefined): string | undefined {
   return topicsTokens(tokens, l)[0];
 }
 
-/** "Tech Support / PL" → "tech_support_pl"; empty or blank → "". */
-export function slug(s: string | null | undefined): string {
-  if (!s) return "";
-  return s
-    .toLowerCase()
-    .trim()
-    .replace(/[^\p{L}\p{N}]+/gu, "_")
-    .replace(/^_+|_+$/g, "");
-}
+/** "Tech Support / PL" → "tech_support_pl"; empty or blank → "". The contract's canonicalName:
+ * topics follow the same rule as touchpoints, channels, segments and journey stages. */
+export const slug = canonicalName;

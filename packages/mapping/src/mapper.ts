@@ -21,6 +21,8 @@ export interface MapOptions {
   source?: string | undefined;
   /** The clock validateEvent compares timestamps with. */
   now: Date;
+  /** The earliest occurredAt accepted (PULSE_MIN_OCCURRED_AT; default: the contract's). */
+  minOccurredAt?: Date | undefined;
 }
 
 /** The file does not fit the mapping (a column it reads is missing): the whole import fails. */
@@ -122,7 +124,7 @@ export function processRow(mapping: Mapping, row: Row, opts: MapOptions): RowOut
   const accepted: FeedbackEvent[] = [];
   const issues: RowIssue[] = [];
   for (const { name, event } of mapped.events) {
-    const r = validateEvent(event, { now: opts.now });
+    const r = validateEvent(event, { now: opts.now, ...(opts.minOccurredAt ? { minOccurredAt: opts.minOccurredAt } : {}) });
     if (r.ok) accepted.push(r.value);
     else for (const i of r.error) issues.push({ code: i.code, path: i.path, message: i.message, event: name });
   }

@@ -1,12 +1,13 @@
 import { redactEventPii } from "@pulse/enrichment";
 import { PulseError, UnavailableError, type Logger } from "@pulse/kit";
+import { encodeWire, type FeedbackEvent } from "@pulse/contract";
+import type { OutMessage } from "@pulse/kafka";
 import type { Principal } from "./api-keys";
 import { answerStatus, buildAnswer, type IngestAnswer } from "./answer";
 import type { BodyItem } from "./body/parse-body";
 import type { DedupStore } from "./dedup-store";
 import { classifyItems, type ItemOutcome } from "./ingest";
 import type { IngestIssue } from "./issues";
-import { toKafkaMessage } from "./message";
 import type { CollectorMetrics } from "./metrics";
 import type { ProduceBatcher } from "./produce-batcher";
 import type { RateLimiter } from "./rate-limit";
@@ -32,6 +33,7 @@ export interface IngestPipelineDeps {
   logger: Logger;
   now: () => Date;
   produceTimeoutMs: number;
+  minOccurredAt?: Date;
 }
 
 export interface IngestResult {
@@ -77,7 +79,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
       throw new RateLimitedError(budget.retryAfterSeconds);
     }
 
-    let outcomes: ItemOutcome[] = classifyItems(items, { now: receivedAt });
+    let outcomes: ItemOutcome[] = classifyItems(items, { now: receivedAt, ...(deps.minOccurredAt ? { minOccurredAt: deps.minOccurredAt } : {}) });
     if (opts.translateIssue) {
       const t = opts.translateIssue;
       outcomes = outcomes.map((o) => (o.status === "rejected" ? { ...o, errors: o.errors.map(t) } : o));
@@ -128,3 +130,13 @@ function record(metrics: CollectorMetrics, tenant: string, outcomes: readonly It
 }
 
 export type IngestPipeline = ReturnType<typeof createIngestPipeline>;
+
+/**
+ * What the collector writes to pulse.feedback.v1: the contract's wire message (the tenant and
+ * source are the API key's, never the payload's), plus headers and the receive time as the Kafka
+ * timestamp.
+ */
+export function toKafkaMessage(principal: Principal, receivedAt: Date, event: FeedbackEvent): OutMessage {
+  const { key, value } = encodeWire({ tenant: principal.tenant, source: principal.source, receivedAt, event });
+  return { key, value, headers: { "content-type": "application/json", "pulse-tenant": principal.tenant }, timestamp: String(receivedAt.getTime()) };
+}

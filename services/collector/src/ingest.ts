@@ -15,6 +15,7 @@ export type ItemOutcome =
 export interface ClassifyOptions {
   now: Date;
   maxFutureSkewMs?: number;
+  minOccurredAt?: Date;
 }
 
 function rawId(value: unknown): string | undefined {
@@ -32,7 +33,11 @@ export function mergeIssues(first: IngestIssue[], second: readonly IngestIssue[]
 }
 
 export function classifyItem(item: BodyItem, opts: ClassifyOptions): Exclude<ItemOutcome, { status: "duplicate" }> {
-  const validateOpts = { now: opts.now, ...(opts.maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs: opts.maxFutureSkewMs }) };
+  const validateOpts = {
+    now: opts.now,
+    ...(opts.maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs: opts.maxFutureSkewMs }),
+    ...(opts.minOccurredAt === undefined ? {} : { minOccurredAt: opts.minOccurredAt }),
+  };
   if (!item.ok) {
     if (!("value" in item)) return { status: "rejected", id: undefined, errors: item.issues };
     // A value with a forbidden key is still validated, so the sender sees every issue at once.

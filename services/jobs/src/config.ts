@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkS3Credentials, commonEnv, fields, kafkaEnv, loadConfig, redisEnv, storageEnv, type Env } from "@pulse/config";
+import { checkS3Credentials, commonEnv, eventTimeEnv, fields, kafkaEnv, loadConfig, redisEnv, storageEnv, type Env } from "@pulse/config";
 
 /**
  * The jobs runner's environment, parsed once in main.ts (the CLI's `pulse import` parses the same
@@ -8,6 +8,7 @@ import { checkS3Credentials, commonEnv, fields, kafkaEnv, loadConfig, redisEnv, 
 export const JobsEnv = z
   .object({
     ...commonEnv,
+    ...eventTimeEnv,
     ...kafkaEnv,
     ...redisEnv,
     ...storageEnv,

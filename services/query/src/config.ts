@@ -16,7 +16,9 @@ export const queryEnvSchema = z
     QUERY_TOKENS: z.string().optional(),
     /** A file holding the same format (one `token=tenant` per line is fine). */
     QUERY_TOKENS_FILE: z.string().optional(),
-    /** Touchpoint catalogue JSON with targets (see catalogue.ts); no targets when unset. */
+    /** The touchpoint catalogue file (@pulse/catalogue), the same variable and file as the worker's; no targets when unset. */
+    CATALOGUE_FILE: z.string().optional(),
+    /** Older name of CATALOGUE_FILE; wins when both are set. */
     QUERY_CATALOGUE_FILE: z.string().optional(),
     /** When set, apply the ClickHouse migrations in this folder at start (standalone convenience). */
     QUERY_MIGRATIONS_DIR: z.string().optional(),
@@ -26,6 +28,13 @@ export const queryEnvSchema = z
     /** How far back the rollups are kept; a range starting earlier is rejected. */
     QUERY_RETENTION_DAYS: fields.positiveInt.default(400),
     /** Live stream refresh; the issue asks for at most one push per second. */
+    /** W for FCR verdicts; at most the worker's FCR_WINDOW_DAYS (the rollups hold repeats up to that). */
+    FCR_WINDOW_DAYS: fields.positiveInt.max(90, "must be at most 90").default(7),
+    /**
+     * L: how late an event may reach the rollups. A cohort's FCR is final (closed) once its bucket
+     * end + W + L has passed; the early estimate censors the last L. Set it to the pipeline's real lag.
+     */
+    FCR_ALLOWED_LATENESS_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int("must be a whole number").min(0, "must be ≥ 0").default(60),
     QUERY_STREAM_INTERVAL_MS: fields.positiveInt.min(1000, "must be at least 1000 (one push per second at most)").default(1000),
     /** Stream limits: each channel (distinct filter set) costs one ClickHouse query per tick. */
     QUERY_STREAM_MAX_CHANNELS: fields.positiveInt.default(500),

@@ -87,7 +87,7 @@ describe("dashboard", () => {
       customer: `dash-c${i}`,
       nps: 10,
     }));
-    await insertDataset(writer, { events: promoters, verdicts: [] });
+    await insertDataset(writer, { events: promoters, fcr: [] });
     // Browser-side expression (a string, so this Node-typed file needs no DOM types).
     await page.waitForFunction(
       `/n (\\d+)/.exec(document.querySelector('[data-touchpoint="ivr"]')?.getAttribute("aria-label") ?? "")?.[1] === "${nBefore + 20}"`,

@@ -3,44 +3,24 @@
  * whitelisted column names in DIMENSIONS; every value (tenant, times, filter values) is a bound
  * `{name:Type}` parameter. Nothing the caller typed is ever spliced into SQL.
  */
+import { READ_AGGREGATES, STAT_COLUMNS, type StatsValues } from "@pulse/rollups";
 import { DIMENSIONS, GRAINS, type Dimension, type Filters, type Grain, type TimeRange } from "./params-fns";
 
 export type RollupTable = "rollup_minute" | "rollup_hour" | "rollup_day";
 
 export const TABLE_OF_GRAIN: Record<Grain, RollupTable> = { minute: "rollup_minute", hour: "rollup_hour", day: "rollup_day" };
 
-/** Simple (sum) columns of every rollup, read with sum(). */
-export const SUM_COLUMNS = [
-  "events",
-  "nps_n",
-  "nps_promoters",
-  "nps_detractors",
-  "csat_n",
-  "csat_top2",
-  "csat_sum",
-  "csat_sum_sq",
-  "ces_n",
-  "ces_sum",
-  "ces_sum_sq",
-  "contacts",
-  "calls_offered",
-  "calls_abandoned",
-  "wait_n",
-  "wait_ms_sum",
-  "wait_sq_sum",
-  "complaints_opened",
-  "complaints_resolved",
-  "resolve_n",
-  "resolve_ms_sum",
-] as const;
-export type SumColumn = (typeof SUM_COLUMNS)[number];
-
-/** One merged group of sufficient statistics, as the stats query returns it. */
-export type StatsRow = Record<SumColumn, number> & {
-  /** Whole-second wait → count (JSON object keys are the seconds). */
-  wait_hist: Record<string, number>;
-  fcr_contacts: number;
-  fcr_resolved: number;
+/**
+ * One merged group of sufficient statistics, as the stats query returns it: the columns and their
+ * read aggregates are generated from the declaration in @pulse/rollups. The FCR statistics summed
+ * over the range are there too, but FCR is computed from `fcr_cohorts` only.
+ */
+export type StatsRow = StatsValues & {
+  /**
+   * FCR cohorts, one per rollup bucket (several rows of one bucket are summed by the reader):
+   * [bucket start (epoch s), bucket width (s), contacts, repeat bin → signed count].
+   */
+  fcr_cohorts: [number, number, number, Record<string, number>][];
   /** Bucket start, epoch seconds (time series only). */
   t?: number;
 } & Partial<Record<Dimension, string>>;
@@ -85,14 +65,22 @@ export function decomposeRange(range: TimeRange): Segment[] {
   return out;
 }
 
-const AGGREGATES = [
-  ...SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`),
-  "sumMap(wait_hist) AS wait_hist",
-  "uniqExactMerge(fcr_contacts) AS fcr_contacts",
-  "uniqExactMerge(fcr_resolved) AS fcr_resolved",
-].join(",\n  ");
+/**
+ * FCR is never summed over a range: whether a contact's verdict is final depends on its own bucket
+ * (its cohort), so every bucket with contacts or repeats is returned with its width
+ * (`fcr_width`, seconds) and @pulse/scoring's fcrScores merges them.
+ */
+const FCR_COHORTS =
+  "groupArrayIf(tuple(toUInt32(toUnixTimestamp(bucket)), cohort_width, cohort_n, cohort_hist), cohort_n != 0 OR notEmpty(cohort_hist)) AS fcr_cohorts";
 
-const RAW_STAT_COLUMNS = [...SUM_COLUMNS, "wait_hist", "fcr_contacts", "fcr_resolved"].join(", ");
+/** The per-bucket FCR columns under names the aggregates above do not shadow. */
+const COHORT_COLUMNS = "bucket, fcr_n AS cohort_n, fcr_repeat_hist AS cohort_hist";
+
+const AGGREGATES = [...READ_AGGREGATES, FCR_COHORTS].join(",\n  ");
+
+const RAW_STAT_COLUMNS = [...STAT_COLUMNS, COHORT_COLUMNS].join(", ");
+
+const WIDTH_OF_TABLE: Record<RollupTable, number> = { rollup_minute: 60, rollup_hour: 3600, rollup_day: 86_400 };
 
 function filterSql(filters: Filters, params: Record<string, unknown>): string {
   let sql = "";
@@ -121,7 +109,7 @@ export function buildStatsQuery(args: { tenant: string; range: TimeRange; groupB
   const inner = segments.map((s, i) => {
     params[`from_${i}`] = Math.floor(s.from / 1000);
     params[`to_${i}`] = Math.floor(s.to / 1000);
-    return `SELECT ${[...dims, RAW_STAT_COLUMNS].join(", ")} FROM ${s.table}
+    return `SELECT ${[...dims, RAW_STAT_COLUMNS, `toUInt32(${WIDTH_OF_TABLE[s.table]}) AS cohort_width`].join(", ")} FROM ${s.table}
   WHERE tenant = {tenant:String} AND bucket >= toDateTime({from_${i}:UInt32}, 'UTC') AND bucket < toDateTime({to_${i}:UInt32}, 'UTC')${filters}`;
   });
   const outerDims = dimSelect(args.groupBy);
@@ -140,8 +128,8 @@ export function buildSeriesQuery(args: { tenant: string; range: TimeRange; grain
   const filters = filterSql(args.filters, params);
   const dims = args.groupBy.map((d) => DIMENSIONS[d]);
   const sql = `SELECT ${[...dimSelect(args.groupBy), "toUInt32(toUnixTimestamp(bucket)) AS t", AGGREGATES].join(",\n  ")}
-FROM ${table}
-WHERE tenant = {tenant:String} AND bucket >= toDateTime({from:UInt32}, 'UTC') AND bucket < toDateTime({to:UInt32}, 'UTC')${filters}
+FROM (SELECT *, fcr_n AS cohort_n, fcr_repeat_hist AS cohort_hist, toUInt32(${WIDTH_OF_TABLE[table]}) AS cohort_width FROM ${table}
+WHERE tenant = {tenant:String} AND bucket >= toDateTime({from:UInt32}, 'UTC') AND bucket < toDateTime({to:UInt32}, 'UTC')${filters})
 GROUP BY ${[...dims, "t"].join(", ")}
 ORDER BY ${[...dims, "t"].join(", ")}`;
   return { sql, params, table };

@@ -1,7 +1,8 @@
+import type { WireErrorCode } from "@pulse/contract";
 import type { OutMessage } from "@pulse/kafka";
 
 /** Why a message could not be stored; the DLQ header `pulse-dlq-reason`. */
-export type DeadLetterReason = "empty_message" | "too_large" | "invalid_json" | "invalid_envelope" | "invalid_event" | "clickhouse_rejected";
+export type DeadLetterReason = WireErrorCode | "clickhouse_rejected";
 
 /** A message the worker will not store, as a value: only the consumer loop produces it. */
 export interface DeadLetterValue {

@@ -1,16 +1,9 @@
-import {
-  detectLanguage,
-  redactPii,
-  resolveTouchpoint,
-  sentiment,
-  topicForContact,
-  topics,
-  type TouchpointCatalogue,
-} from "@pulse/enrichment";
-import type { FeedbackEvent } from "@pulse/contract";
+import { resolveTouchpoint, type TouchpointCatalogue } from "@pulse/catalogue";
+import { canonicalName, type FeedbackEvent } from "@pulse/contract";
+import { detectLanguage, redactPii, sentiment, topicForContact, topics } from "@pulse/enrichment";
 import type { Logger } from "@pulse/kit";
 import type { Redis } from "@pulse/redis";
-import type { Decoded } from "./message";
+import type { DecodedWire as Decoded } from "@pulse/contract";
 import { createProfileLookup } from "./profiles";
 import { eventText, type Enriched } from "./rows";
 
@@ -44,9 +37,11 @@ export function enrichEvent(d: Decoded, profile: Profile | undefined, catalogue:
   const tags = text ? topics(text, lang) : [];
   return {
     touchpoint: tp.touchpoint,
-    journeyStage: e.journey?.stage ?? tp.journeyStage,
+    // Every dimension value is stored in the contract's canonical form (canonicalName), the form
+    // every query filter and catalogue lookup uses: `front-desk` is stored and found as `front_desk`.
+    journeyStage: canonicalName(e.journey?.stage) || tp.journeyStage,
     // Event-supplied values win; the profile fills the gaps; a missing profile is not an error.
-    segment: e.customer.segment ?? profile?.segment ?? "unknown",
+    segment: canonicalName(e.customer.segment ?? profile?.segment) || "unknown",
     valueTier: e.customer.valueTier ?? profile?.valueTier ?? "unknown",
     topic: contactTopic(e, text),
     text,

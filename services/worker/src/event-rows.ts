@@ -4,7 +4,7 @@ import { hoursToResolve } from "./complaints-lookup";
 import { checkIds, type Candidate } from "./dedup";
 import type { EnrichmentPort, Profile } from "./enrichment";
 import type { IdClaims } from "./id-claims";
-import type { Decoded } from "./message";
+import type { DecodedWire as Decoded } from "@pulse/contract";
 import { toEventRow, type Enriched } from "./rows";
 
 /** A decoded message with where Kafka had it. */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createReader, createWriter } from "@pulse/clickhouse";
 import { consumerLag } from "@pulse/kafka";
-import { parseCatalogue } from "@pulse/enrichment";
+import { parseCatalogue } from "@pulse/catalogue";
 import { createMetricsRegistry, silentLogger, unwrap } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
 import { createLocalStore } from "@pulse/storage";
@@ -37,7 +37,7 @@ describe("replay from the archive", () => {
       catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
       maxChunk: 500,
       partitionsConcurrently: 2,
-      fcr: { windowMs: 7 * 86_400_000, graceMs: 0, sweepIntervalMs: 3_600_000 },
+      fcr: { windowMs: 7 * 86_400_000 },
     });
     await worker.start();
     // Two days of events (the generator spreads them over 6 hours from its base time).

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import type { ClickHouse, Reader, Writer } from "@pulse/clickhouse";
+import { decodeWire, type DecodedWire as Decoded, type DecodeWireOptions } from "@pulse/contract";
 import { BadRequestError, PulseError, type Logger } from "@pulse/kit";
 import type { ObjectStore } from "@pulse/storage";
 import type { ArchivedMessage } from "./archive";
-import { decodeMessage, type Decoded } from "./message";
 import type { EnrichmentPort } from "./enrichment";
-import { buildEventRows } from "./event-rows";
+import { buildEventRows, isContact } from "./event-rows";
+import { DEFAULT_FCR_BIN_MS, DEFAULT_FCR_WINDOW_MS, DEFAULT_PLACEHOLDER_CUSTOMERS, placeholderSet } from "@pulse/enrichment";
+import { FCR_CONTACT_COLUMNS, fcrContactOf, fcrContactRows } from "./fcr-contacts";
+import { deleteFcrRange, reconcileFcr } from "./fcr-replay";
 import { chTime, EVENT_COLUMNS } from "./rows";
 
 export interface ReplayRequest {
@@ -18,12 +21,16 @@ export interface ReplayRequest {
 }
 
 export interface ReplayDeps {
+  /** The event time bounds, as the worker decodes with them. */
+  wire?: DecodeWireOptions;
   ch: ClickHouse;
   reader: Reader;
   writer: Writer;
   store: ObjectStore;
   enrichment: EnrichmentPort;
   logger: Logger;
+  /** First-contact resolution settings, as the live worker has them (default 7 days, default placeholders). */
+  fcr?: { windowMs: number; placeholders?: readonly string[] };
   /** Called after every archive object with (done, total). */
   progress?: (done: number, total: number) => void | Promise<void>;
 }
@@ -53,8 +60,8 @@ export function checkReplayRange(r: ReplayRequest): void {
 /**
  * Rebuilds feedback_events and the rollups for [from, to) from the raw archive, with today's
  * enrichment rules. Steps: delete the range's rows (events and rollup buckets, synchronously),
- * re-insert every archived event that occurred in the range (ids deduplicated exactly as live),
- * then refold the range's FCR verdicts into the rollups. Each insert carries a token of this run,
+ * re-insert every archived event that occurred in the range (ids deduplicated exactly as live) with
+ * its FCR contact, then recompute the outcome of every contact within W of the range (fcr-replay.ts). Each insert carries a token of this run,
  * so a retried step counts once, and a new run is never mistaken for an old one.
  */
 export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise<ReplayResult> {
@@ -68,7 +75,7 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
   // archive gap (objects still pending when a worker died during an S3 outage) must not turn a
   // replay into a loss. This reads the archive twice; a replay is rare, a loss is not undoable.
   const archived = new Set<string>();
-  for (const key of keys) for (const x of await readArchived(deps.store, key, req)) archived.add(`${x.d.tenant}\u0000${x.d.event.id}`);
+  for (const key of keys) for (const x of await readArchived(deps.store, key, req, undefined, deps.wire)) archived.add(`${x.d.tenant}\u0000${x.d.event.id}`);
   const [stored] = await deps.reader.query<{ n: number | string }>(
     `SELECT uniqExact(tenant, event_id) AS n FROM feedback_events
      WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}`,
@@ -87,34 +94,29 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
     await mutate(`ALTER TABLE ${table} DELETE WHERE bucket >= toDateTime({from:DateTime64(3, 'UTC')}, 'UTC') AND bucket < toDateTime({to:DateTime64(3, 'UTC')}, 'UTC')${tenantFilter}`);
   }
 
+  await deleteFcrRange(deps.ch, params);
+  const fcrWindow = { windowMs: deps.fcr?.windowMs ?? DEFAULT_FCR_WINDOW_MS, binMs: DEFAULT_FCR_BIN_MS };
+  const placeholders = placeholderSet(deps.fcr?.placeholders ?? DEFAULT_PLACEHOLDER_CUSTOMERS);
+
   const result: ReplayResult = { runId, objects: keys.length, messages: 0, inserted: 0, duplicates: 0, skipped: 0 };
   let done = 0;
   for (const key of keys) {
-    const items = await readArchived(deps.store, key, req, result);
+    const items = await readArchived(deps.store, key, req, result, deps.wire);
     if (items.length > 0) {
       // The range's events were deleted above, so the registry still shows each at its own
       // position: keep those (keepStored), drop only copies of ids stored elsewhere.
-      const { rows, duplicates } = await buildEventRows(items, { reader: deps.reader, enrichment: deps.enrichment }, true);
+      const { rows, duplicates, enriched } = await buildEventRows(items, { reader: deps.reader, enrichment: deps.enrichment }, true);
       await deps.writer.insert("feedback_events", EVENT_COLUMNS, rows, { dedupToken: `replay:${runId}:${key}` });
+      const kafkaTopic = archivedTopic(key);
+      const contacts = enriched.filter((e) => isContact(e.d.event)).map((e) => fcrContactOf(e.d.tenant, e.d.event, e.x, { kafkaTopic, partition: e.partition, offset: e.m.offset }));
+      await deps.writer.insert("fcr_contacts", FCR_CONTACT_COLUMNS, fcrContactRows(contacts, placeholders), { dedupToken: `replay:${runId}:${key}:fcr-contacts` });
       result.inserted += rows.length;
       result.duplicates += duplicates;
     }
     await deps.progress?.(++done, keys.length);
   }
 
-  // FCR verdicts are not re-derived (they depend on the whole contact history), but their
-  // rollup columns were deleted with the buckets: fold the range's verdicts back into the minute
-  // rollup (the hour and day rollups follow from it through their materialized views).
-  await deps.ch.client.command({
-    query: `INSERT INTO rollup_minute (tenant, touchpoint, channel, segment, journey_stage, bucket, fcr_contacts, fcr_resolved)
-      SELECT tenant, touchpoint, channel, segment, journey_stage, toStartOfMinute(occurred_at) AS bucket,
-             uniqExactState(contact_id), uniqExactStateIf(contact_id, resolved = 1)
-      FROM fcr_verdicts FINAL
-      WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}
-      GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket`,
-    query_params: params,
-    clickhouse_settings: { insert_deduplication_token: `replay:${runId}:fcr` },
-  });
+  await reconcileFcr(deps.ch, params, fcrWindow, `replay:${runId}:fcr-repeats`);
   deps.logger.info({ ...result, from: req.from.toISOString(), to: req.to.toISOString() }, "replay done");
   return result;
 }
@@ -129,18 +131,24 @@ async function archiveKeys(store: ObjectStore, req: ReplayRequest): Promise<stri
   return (await store.list(req.tenant ? `raw/${req.tenant}/` : "raw/")).filter((k) => (k.split("/")[2] ?? "") >= firstDay);
 }
 
+/** The Kafka topic of an archive object, from its name `<topic>-<partition>-<first>-<last>.ndjson.gz`. */
+function archivedTopic(key: string): string {
+  const name = key.split("/").pop() ?? "";
+  return name.replace(/\.ndjson\.gz$/, "").split("-").slice(0, -3).join("-");
+}
+
 type ArchivedItem = { m: { offset: string; timestamp: string }; d: Decoded; partition: number };
 
 /** The decodable archived events of one object that occurred in the range (counts into `tally` when given). */
-async function readArchived(store: ObjectStore, key: string, req: ReplayRequest, tally?: ReplayResult): Promise<ArchivedItem[]> {
+async function readArchived(store: ObjectStore, key: string, req: ReplayRequest, tally?: ReplayResult, wire?: DecodeWireOptions): Promise<ArchivedItem[]> {
   const body = await store.get(key);
   const lines = body ? gunzipSync(body).toString("utf8").split("\n").filter(Boolean) : [];
   const items: ArchivedItem[] = [];
   for (const line of lines) {
     if (tally) tally.messages++;
     const a = JSON.parse(line) as ArchivedMessage;
-    const step = decodeMessage(Buffer.from(a.value, "utf8"));
-    if (step.kind !== "ok") {
+    const step = decodeWire(a.value, wire);
+    if (!step.ok) {
       if (tally) tally.skipped++;
       continue;
     }

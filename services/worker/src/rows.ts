@@ -1,6 +1,6 @@
 import type { FeedbackEvent } from "@pulse/contract";
 import { redactPii } from "@pulse/enrichment";
-import type { Decoded } from "./message";
+import type { DecodedWire as Decoded } from "@pulse/contract";
 
 /** What enrichment adds to an event before it is stored. */
 export interface Enriched {

@@ -15,6 +15,7 @@ import { createProgressBar } from "@pulse/kit";
 import {
   SHIPPED_MAPPING_NAMES,
   TENANT_PATTERN,
+  TENANT_RULE,
   createImportClient,
   createImportRunner,
   createQueueFactory,
@@ -166,7 +167,7 @@ function parse(argv: string[]): ParsedArgs {
   if (positionals.length !== 1) throw new UsageError(`expected one input (s3://bucket/key or a path), got ${positionals.length}`);
   if (!values.mapping) throw new UsageError("--mapping is required");
   if (!values.tenant) throw new UsageError("--tenant is required");
-  if (!TENANT_PATTERN.test(values.tenant)) throw new UsageError(`--tenant ${JSON.stringify(values.tenant)} must be a lower-case id of 1–64 characters (a–z, 0–9, '_', '-')`);
+  if (!TENANT_PATTERN.test(values.tenant)) throw new UsageError(`--tenant ${JSON.stringify(values.tenant)} ${TENANT_RULE}`);
   return {
     input: positionals[0] as string,
     mapping: values.mapping,

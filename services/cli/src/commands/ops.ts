@@ -7,7 +7,8 @@ import { createKafka, topicNames } from "@pulse/kafka";
 import { createProgressBar, createLogger, type Logger } from "@pulse/kit";
 import { ensureTopics, loadTopicsFile } from "@pulse/local-stack";
 import { createQueueFactory, createRedis, QUEUE_NAMES } from "@pulse/redis";
-import { checkReplayRange, listDeadLetters, redriveDeadLetters, storeCatalogue, type ReplayJobData } from "@pulse/worker";
+import { CATALOGUE_KEYS, DEFAULT_REFRESH_MS, removeCatalogue, storeCatalogue } from "@pulse/catalogue";
+import { checkReplayRange, listDeadLetters, redriveDeadLetters, type ReplayJobData } from "@pulse/worker";
 import { flag, requireFlag, UsageError, type Args } from "../args";
 
 export interface CommandContext {
@@ -58,19 +59,33 @@ export async function setupCommand(ctx: CommandContext, args: Args): Promise<num
   return 0;
 }
 
-/** pulse catalogue load <file> --tenant <t> */
+const CATALOGUE_USAGE = "usage: pulse catalogue load <file.json> --tenant <tenant> | pulse catalogue show --tenant <tenant> | pulse catalogue remove --tenant <tenant>";
+
+/**
+ * pulse catalogue load <file> --tenant <t> | show --tenant <t> | remove --tenant <t>: the tenant's
+ * own catalogue in Redis, read by the worker's enrichment and the query service's targets alike.
+ */
 export async function catalogueCommand(ctx: CommandContext, args: Args): Promise<number> {
   const [sub, file] = args.positional;
-  if (sub !== "load" || !file) throw new UsageError("usage: pulse catalogue load <file.json> --tenant <tenant>");
+  if ((sub !== "load" && sub !== "show" && sub !== "remove") || (sub === "load" && !file)) throw new UsageError(CATALOGUE_USAGE);
   const tenant = requireFlag(args, "tenant", "the tenant whose catalogue this is");
   const c = opsConfig(ctx);
   const redis = createRedis({ url: c.REDIS_URL, keyPrefix: c.REDIS_KEY_PREFIX });
   try {
-    await storeCatalogue(redis, tenant, readFileSync(file, "utf8"));
+    if (sub === "load") {
+      const cat = await storeCatalogue(redis, tenant, readFileSync(file as string, "utf8"));
+      const secs = DEFAULT_REFRESH_MS / 1000;
+      ctx.stdout.write(`catalogue for tenant ${tenant} stored (${Object.keys(cat.touchpoints).length} touchpoints); the worker's enrichment and the query service's targets use it within ${secs} s\n`);
+    } else if (sub === "show") {
+      const raw = await redis.get(CATALOGUE_KEYS.tenant(tenant));
+      ctx.stdout.write(raw ? `${JSON.stringify(JSON.parse(raw), null, 2)}\n` : `tenant ${tenant} has no catalogue of its own (the CATALOGUE_FILE applies)\n`);
+    } else {
+      const removed = await removeCatalogue(redis, tenant);
+      ctx.stdout.write(removed ? `catalogue of tenant ${tenant} removed; the CATALOGUE_FILE applies again\n` : `tenant ${tenant} had no catalogue of its own\n`);
+    }
   } finally {
     redis.disconnect();
   }
-  ctx.stdout.write(`catalogue for tenant ${tenant} stored; workers pick it up within 30 s\n`);
   return 0;
 }
 

@@ -6,7 +6,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { createBatchConsumer, type Kafka } from "@pulse/kafka";
-import type { CollectorMessage } from "../message";
+import type { FeedbackEvent, WireMessage } from "@pulse/contract";
+
+/** A message on pulse.feedback.v1 as the collector wrote it (the contract's wire message). */
+export type CollectorMessage = Omit<WireMessage, "event"> & { event: FeedbackEvent };
 
 export interface Received {
   key: string;

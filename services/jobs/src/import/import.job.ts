@@ -3,13 +3,14 @@
  * returns (result). Shared by the processor, the CLI and tests.
  */
 import { z } from "zod";
+import { TenantId } from "@pulse/contract";
 import type { ImportCounts } from "@pulse/mapping";
 
-/** Same rule as the worker's wire decoder: a tenant is a lower-case id. */
-export const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** The contract's tenant rule (the same as the API keys' and the worker's wire decoder). */
+export { TENANT_PATTERN, TENANT_RULE } from "@pulse/contract";
 
 export const ImportJobData = z.strictObject({
-  tenant: z.string().regex(TENANT_PATTERN, { error: "tenant must be a lower-case id of 1–64 characters (a–z, 0–9, '_', '-')" }),
+  tenant: TenantId,
   /** The events' source label; defaults to the mapping's `source`. */
   source: z.string().regex(/^[\x20-\x7e]{1,128}$/, { error: "source must be 1–128 printable ASCII characters" }).optional(),
   input: z.string().regex(/^(s3:\/\/[^/]+\/.+|file:.+)$/, { error: 'input must be "s3://bucket/key" or "file:relative/path"' }),

@@ -38,6 +38,7 @@ export function importDepsFromConfig(config: JobsConfig, opts: { logger?: Logger
     logger,
     batchSize: config.IMPORT_BATCH_SIZE,
     maxBatchBytes: config.IMPORT_MAX_BATCH_BYTES,
+    minOccurredAt: config.PULSE_MIN_OCCURRED_AT,
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
   return { deps, producer };

@@ -16,7 +16,7 @@ import { createErrorReport, errorReportKey, DEFAULT_MAX_REPORT_BYTES } from "./e
 import { ImportJobData, type ImportProgress, type ImportResult } from "./import.job";
 import type { InputResolver } from "./inputs";
 import type { ImportMetrics } from "./import.metrics";
-import { toWireMessage } from "./wire";
+import { encodeWire } from "@pulse/contract";
 
 export interface ImportDeps {
   producer: Pick<PulseProducer, "send">;
@@ -26,6 +26,8 @@ export interface ImportDeps {
   logger?: Logger;
   metrics?: ImportMetrics;
   clock?: () => Date;
+  /** The earliest occurredAt accepted (PULSE_MIN_OCCURRED_AT): the collector's and the worker's rule. */
+  minOccurredAt?: Date;
   batchSize?: number;
   maxBatchBytes?: number;
   maxReportBytes?: number;
@@ -83,13 +85,13 @@ export async function runImport(deps: ImportDeps, rawData: unknown, onProgress?:
 
   log.info({ tenant: data.tenant, input: data.input, mapping: mapping.value.name, totalBytes }, "import started");
   try {
-    for await (const r of importRows(stream as AsyncIterable<Uint8Array>, mapping.value, { now: receivedAt, source })) {
+    for await (const r of importRows(stream as AsyncIterable<Uint8Array>, mapping.value, { now: receivedAt, source, minOccurredAt: deps.minOccurredAt })) {
       countRow(counts, r.outcome);
       deps.metrics?.rows.inc({ outcome: r.outcome.kind });
       bytesRead = r.bytesRead;
       if (r.outcome.kind === "accepted") {
         for (const event of r.outcome.events) {
-          const m = toWireMessage(data.tenant, source, receivedAtIso, event);
+          const m = encodeWire({ tenant: data.tenant, source, receivedAt: receivedAtIso, event });
           batch.push(m);
           batchBytes += m.value.length + (m.key?.length ?? 0);
         }

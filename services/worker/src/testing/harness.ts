@@ -5,10 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import type { FeedbackEvent } from "@pulse/contract";
-import { eventPartitionKey } from "@pulse/contract";
+import { encodeWire } from "@pulse/contract";
 import { createKafka, createProducer, ensureTopics, topicNames, type Kafka, type OutMessage, type Topics } from "@pulse/kafka";
 import { silentLogger } from "@pulse/kit";
-import { encodeWireMessage } from "../message";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const MIGRATIONS = join(REPO_ROOT, "infra/clickhouse");
@@ -46,7 +45,7 @@ export async function tempClickHouse(sessions = 1): Promise<{ ch: ClickHouse; pa
 }
 
 export function wire(tenant: string, e: FeedbackEvent, receivedAt = new Date()): OutMessage {
-  return { key: eventPartitionKey(tenant, e), value: encodeWireMessage({ tenant, source: e.source, receivedAt: receivedAt.toISOString(), event: e }) };
+  return encodeWire({ tenant, source: e.source, receivedAt, event: e });
 }
 
 export async function produce(kafka: Kafka, topic: string, messages: OutMessage[], batch = 500): Promise<void> {

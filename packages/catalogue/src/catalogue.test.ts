@@ -7,7 +7,7 @@ import {
   parseCatalogue,
   parseCatalogueJson,
   resolveTouchpoint,
-} from "./touchpoint-catalogue";
+} from "./catalogue";
 
 const EXAMPLE = readFileSync(
   fileURLToPath(new URL("../catalogue.example.json", import.meta.url)),

@@ -1,18 +1,26 @@
+import { canonicalName as slug, TenantId } from "@pulse/contract";
 import { PulseError, err, ok, type Result } from "@pulse/kit";
 import { z } from "zod";
-import { slug } from "./contact-topic";
 
 /**
- * The per-tenant touchpoint catalogue (data, usually JSON): the canonical touchpoints with their
- * journey stage and score targets, the names sources use for them (aliases), and the channels that
- * imply a touchpoint when an event names none. See catalogue.example.json.
+ * The touchpoint catalogue (data, usually JSON): the canonical touchpoints with their journey stage
+ * and score targets, the names sources use for them (aliases), the channels that imply a
+ * touchpoint when an event names none, and per-tenant overrides (`tenants`). See
+ * catalogue.example.json. The worker's enrichment and the query service's targets both read it
+ * through this module, so they can never disagree.
+ *
+ * Every name (touchpoint, alias, channel, journey stage) is compared in the contract's canonical
+ * form (`canonicalName`: `front-desk` → `front_desk`); the catalogue's own keys must already be in
+ * that form.
  *
  * Target units (the same as the scores the query service serves): nps in points (−100..100),
  * csatTop2 in percent (0..100), fcr as a share (0..1), ces as the 1–7 mean.
  */
 const Name = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_]*$/, "use lowercase letters, digits and _ (e.g. cabin_crew)");
+  .refine((s) => s.length > 0 && slug(s) === s, {
+    error: (i) => `must be a canonical name (lowercase letters, digits and _, e.g. cabin_crew)${typeof i.input === "string" && slug(i.input) ? `: use "${slug(i.input)}"` : ""}`,
+  });
 
 export const ScoreTargets = z.strictObject({
   nps: z.number().min(-100).max(100).optional(),
@@ -33,17 +41,45 @@ export const TouchpointDefinition = z.strictObject({
 });
 export type TouchpointDefinition = z.infer<typeof TouchpointDefinition>;
 
+/** What one tenant changes of the shared catalogue: touchpoints are merged field by field (targets too). */
+export const TenantOverride = z.strictObject({
+  defaultTargets: ScoreTargets.optional(),
+  touchpoints: z
+    .record(
+      Name,
+      // No defaults here: a field left out keeps the shared catalogue's value.
+      z.strictObject({
+        journeyStage: Name.optional(),
+        label: z.string().min(1).optional(),
+        aliases: z.array(z.string().min(1)).optional(),
+        channels: z.array(z.string().min(1)).optional(),
+        targets: ScoreTargets.optional(),
+      }),
+    )
+    .default({}),
+  sourceAliases: z.record(z.string().min(1), z.record(z.string().min(1), Name)).default({}),
+});
+export type TenantOverride = z.infer<typeof TenantOverride>;
+
 export const TouchpointCatalogue = z
   .strictObject({
     version: z.literal(1),
-    tenant: z.string().min(1).optional(),
+    tenant: TenantId.optional(),
     /** targets of touchpoints that set none of their own, field by field */
     defaultTargets: ScoreTargets.default({}),
     touchpoints: z.record(Name, TouchpointDefinition),
     /** names that only one source uses: { source: { its name: canonical touchpoint } } */
     sourceAliases: z.record(z.string().min(1), z.record(z.string().min(1), Name)).default({}),
+    /** per-tenant changes of this catalogue (a file shared by every tenant) */
+    tenants: z.record(TenantId, TenantOverride).default({}),
   })
   .superRefine((cat, ctx) => {
+    for (const [tenant, o] of Object.entries(cat.tenants)) {
+      for (const [name, def] of Object.entries(o.touchpoints)) {
+        if (def.journeyStage === undefined && !Object.hasOwn(cat.touchpoints, name))
+          ctx.addIssue({ code: "custom", path: ["tenants", tenant, "touchpoints", name, "journeyStage"], message: "is required for a touchpoint the shared catalogue does not define" });
+      }
+    }
     const owner = new Map<string, string>();
     const claim = (key: string, tp: string, path: (string | number)[], what: string): void => {
       const prev = owner.get(key);
@@ -201,4 +237,54 @@ export function resolveTouchpoint(
     targets: { ...catalogue.defaultTargets, ...def.targets },
     known: true,
   };
+}
+
+const perTenant = new WeakMap<TouchpointCatalogue, Map<string, TouchpointCatalogue>>();
+
+/**
+ * The catalogue in force for one tenant: the shared touchpoints with the tenant's override applied
+ * (a touchpoint's fields and targets merged field by field, source aliases added). Cached per
+ * catalogue object, so callers may ask per event.
+ */
+export function catalogueForTenant(cat: TouchpointCatalogue, tenant: string): TouchpointCatalogue {
+  const o = cat.tenants[tenant];
+  if (!o) return cat;
+  let byTenant = perTenant.get(cat);
+  if (!byTenant) perTenant.set(cat, (byTenant = new Map<string, TouchpointCatalogue>()));
+  const cached = byTenant.get(tenant);
+  if (cached) return cached;
+  const touchpoints: Record<string, TouchpointDefinition> = { ...cat.touchpoints };
+  for (const [name, def] of Object.entries(o.touchpoints)) {
+    const shared = cat.touchpoints[name];
+    touchpoints[name] = {
+      journeyStage: def.journeyStage ?? shared?.journeyStage ?? UNKNOWN_STAGE,
+      ...(def.label ?? shared?.label ? { label: def.label ?? shared?.label } : {}),
+      aliases: def.aliases ?? shared?.aliases ?? [],
+      channels: def.channels ?? shared?.channels ?? [],
+      targets: { ...shared?.targets, ...def.targets },
+    };
+  }
+  const sourceAliases = { ...cat.sourceAliases };
+  for (const [source, names] of Object.entries(o.sourceAliases)) sourceAliases[source] = { ...sourceAliases[source], ...names };
+  const merged: TouchpointCatalogue = {
+    version: cat.version,
+    tenant,
+    defaultTargets: { ...cat.defaultTargets, ...o.defaultTargets },
+    touchpoints,
+    sourceAliases,
+    tenants: {},
+  };
+  byTenant.set(tenant, merged);
+  return merged;
+}
+
+/**
+ * The targets of a touchpoint named any way the catalogue knows it (canonical name or alias, in
+ * any spelling canonicalName folds: `Front-Desk` finds `front_desk`), with defaultTargets filling
+ * the fields it leaves unset; undefined when nothing applies.
+ */
+export function targetsFor(cat: TouchpointCatalogue, touchpoint: string): ScoreTargets | undefined {
+  const name = indexOf(cat).names.get(slug(touchpoint)) ?? slug(touchpoint);
+  const t = { ...cat.defaultTargets, ...cat.touchpoints[name]?.targets };
+  return Object.keys(t).length > 0 ? t : undefined;
 }

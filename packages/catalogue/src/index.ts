@@ -1,0 +1,26 @@
+export {
+  TouchpointCatalogue,
+  TouchpointDefinition,
+  TenantOverride,
+  ScoreTargets,
+  CatalogueError,
+  parseCatalogue,
+  parseCatalogueJson,
+  resolveTouchpoint,
+  catalogueForTenant,
+  targetsFor,
+  UNKNOWN_STAGE,
+  type TouchpointInput,
+  type ResolvedTouchpoint,
+} from "./catalogue";
+export {
+  EMPTY_CATALOGUE,
+  CATALOGUE_KEYS,
+  DEFAULT_REFRESH_MS,
+  createCatalogueSource,
+  readCatalogueFile,
+  catalogueFromFile,
+  storeCatalogue,
+  removeCatalogue,
+  type CatalogueSource,
+} from "./source";
