@@ -10,7 +10,7 @@ import { createRedis, type Redis } from "@pulse/redis";
 import { createQueryCache } from "./cache";
 import { catalogueFromFile, createCatalogueSource } from "@pulse/catalogue";
 import { noTargets, type TargetsProvider } from "./catalogue";
-import type { QueryConfig } from "./config";
+import { streamLimitsOf, type QueryConfig } from "./config";
 import { registerCompareRoutes } from "./compare.routes";
 import { registerDashboardRoutes } from "./dashboard.routes";
 import { registerInsightsRoutes } from "./insights.routes";
@@ -174,6 +174,7 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
     tokens: config.tokens,
     tokensFile: config.tokensFile,
     ops: { host: config.METRICS_HOST, port: config.METRICS_PORT },
+    streamLimits: streamLimitsOf(config),
     targets,
     cacheTtlSeconds: config.QUERY_CACHE_TTL_SECONDS,
     retentionDays: config.QUERY_RETENTION_DAYS,
