@@ -52,6 +52,20 @@ export const groupScoresSchema = {
       properties: { opened: { type: "integer" }, resolved: { type: "integer" }, contacts: { type: "integer" }, per1000Contacts: num, per1000Ci95: interval, meanHoursToResolve: num },
     },
     volume: { type: "object", properties: { events: { type: "integer" }, contacts: { type: "integer" } } },
+    expectationGap: {
+      type: "object",
+      description: "Experience − expectation (1–5 each) over survey answers with both: mean gap with its paired t-interval, the two means and the share of answers where experience fell short",
+      properties: {
+        value: { ...num, description: "mean gap −4..4; negative = experience fell short" },
+        ci95: interval,
+        n: { type: "integer" },
+        pValue: num,
+        significant: { type: "boolean" },
+        expectation: { type: "object", properties: { mean: num, ci95: interval } },
+        experience: { type: "object", properties: { mean: num, ci95: interval } },
+        shortfall: { type: "object", properties: { value: { ...num, description: "share 0..1" }, count: { type: "integer" }, ci95: interval } },
+      },
+    },
     targets: {
       type: ["object", "null"],
       description: "Gap to each catalogue target of the group's touchpoint",
@@ -171,7 +185,7 @@ export const compareSchema = {
           type: "array",
           items: {
             type: "object",
-            properties: { key, nps: comparison, csatTop2: comparison, ces: comparison, fcr: comparison, abandonment: comparison, waitSeconds: comparison },
+            properties: { key, nps: comparison, csatTop2: comparison, ces: comparison, fcr: comparison, abandonment: comparison, waitSeconds: comparison, expectationGap: comparison },
           },
         },
       },

@@ -20,6 +20,7 @@ import {
 } from "@pulse/scoring";
 import { emptyValues, scoreInput } from "@pulse/rollups";
 import type { TouchpointTargets } from "./catalogue";
+import { expectationGapView, type ExpectationGapView } from "./expectation-gap-fns";
 import type { StatsRow } from "./rollup.sql";
 
 export type GroupScores = {
@@ -42,6 +43,8 @@ export type GroupScores = {
     meanHoursToResolve: number | null;
   };
   volume: { events: number; contacts: number };
+  /** Experience − expectation per survey answer (see expectation-gap-fns.ts). */
+  expectationGap: ExpectationGapView;
 };
 
 export type TargetsReport = Partial<Record<"nps" | "csatTop2" | "ces" | "fcr", TargetGap>>;
@@ -100,6 +103,7 @@ export function scoreGroup(r: StatsRow): GroupScores {
       meanHoursToResolve: resolve.n > 0 ? resolve.sum / resolve.n : null,
     },
     volume,
+    expectationGap: expectationGapView(r),
   };
 }
 
