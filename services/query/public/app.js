@@ -2,6 +2,7 @@
 // Live scores arrive over /v1/stream (SSE); the slower panels refresh when the stream says
 // something changed, throttled, and on a timer as a fallback.
 /* global uPlot */
+import { headline } from "./cards.js";
 
 const TOKEN_KEY = "pulse.readToken";
 const COLORS = ["#58a6ff", "#3fb950", "#d29922", "#f85149", "#bc8cff", "#39c5cf", "#ff7b72", "#e3b341"];
@@ -150,7 +151,7 @@ function renderCards(body) {
       card.dataset.touchpoint = tp;
       card.setAttribute("aria-pressed", "false");
       card.innerHTML = `<span class="name"><span class="tp"></span><span class="badge"></span></span>
-        <span class="value" data-testid="nps-value"></span>
+        <span class="value" data-testid="headline-value"></span>
         <span class="ci"></span><span class="spark" aria-hidden="true"></span><span class="meta"></span>`;
       card.querySelector(".tp").textContent = tp;
       card.addEventListener("click", () => select(tp));
@@ -160,11 +161,14 @@ function renderCards(body) {
     const badge = card.querySelector(".badge");
     badge.className = `badge ${status.cls}`;
     badge.textContent = status.text;
-    card.querySelector(".value").textContent = fmt(g.nps.value);
-    card.querySelector(".ci").textContent = `NPS ${ci(g.nps.ci95)} · n ${g.nps.n}`;
+    // The headline is the metric this touchpoint's data supports (see cards.js).
+    const h = headline(g);
+    card.dataset.headline = h.metric;
+    card.querySelector(".value").textContent = h.value;
+    card.querySelector(".ci").textContent = h.detail;
     card.querySelector(".meta").textContent =
       `CSAT ${fmt(g.csat.top2Box)}% · FCR ${pct(g.fcr.value)} · wait p90 ${g.waitSeconds.p90 ?? "–"} s · complaints ${g.complaints.opened}`;
-    card.setAttribute("aria-label", `${tp}: NPS ${fmt(g.nps.value)}, n ${g.nps.n}, ${status.text}`);
+    card.setAttribute("aria-label", `${tp}: ${h.aria}, ${status.text}`);
   }
   for (const card of [...root.children]) if (!seen.has(card.dataset.touchpoint)) card.remove();
   root.dataset.updatedAt = new Date().toISOString();

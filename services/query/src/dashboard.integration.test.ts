@@ -39,7 +39,7 @@ beforeAll(async () => {
     logger: silentLogger,
     metrics: createMetricsRegistry("query-dashboard-test", { defaults: false }),
     tokens: parseTokenSpec(`${TOKEN}=acme`),
-    targets: parseCatalogue(JSON.stringify({ touchpoints: { ivr: { targets: { nps: 20, csatTop2: 70 } }, chat: { targets: { nps: -80 } } } })),
+    targets: parseCatalogue(JSON.stringify({ version: 1, touchpoints: { ivr: { journeyStage: "support", targets: { nps: 20, csatTop2: 70 } }, chat: { journeyStage: "support", targets: { nps: -80 } } } })),
     streamIntervalMs: 1000,
   });
   base = await app.listen({ host: "127.0.0.1", port: 0 });
@@ -57,7 +57,7 @@ afterAll(async () => {
   await ch?.close();
 });
 
-const npsText = () => page.locator('[data-touchpoint="ivr"] [data-testid="nps-value"]').textContent();
+const npsText = () => page.locator('[data-touchpoint="ivr"] [data-testid="headline-value"]').textContent();
 
 describe("dashboard", () => {
   it("shows live scores that change when new events arrive, switches metric and grain, drills down, and saves a screenshot", async () => {
@@ -66,7 +66,7 @@ describe("dashboard", () => {
     await page.waitForFunction("!location.search.includes('token')");
     expect(await page.evaluate("localStorage.getItem('pulse.readToken')")).toBe(TOKEN);
 
-    await page.locator('[data-touchpoint="ivr"] [data-testid="nps-value"]').waitFor();
+    await page.locator('[data-touchpoint="ivr"] [data-testid="headline-value"]').waitFor();
     await page.waitForFunction("document.querySelector('#status')?.classList.contains('live')");
     const before = await npsText();
     const label = await page.locator('[data-touchpoint="ivr"]').getAttribute("aria-label");
@@ -127,6 +127,40 @@ describe("dashboard", () => {
 
     await page.keyboard.press("Escape");
     await page.locator("#drill").waitFor({ state: "hidden" });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("leads a touchpoint with calls but no survey answers with its wait p90 and abandonment, not an empty NPS", async () => {
+    // Forty calls at a call-back line that sends no survey: waits 5, 10, …, 200 s; every fifth abandoned.
+    const now = Date.now();
+    const calls: RawEvent[] = Array.from({ length: 40 }, (_, i) => ({
+      tenant: "acme",
+      id: `callback-${now}-${i}`,
+      type: "call.completed",
+      at: now - (i % 20) * 60_000,
+      touchpoint: "callback",
+      channel: "phone",
+      segment: "retail",
+      journeyStage: "support",
+      customer: `cb-${i}`,
+      wait: 5 * (i + 1),
+      abandoned: i % 5 === 4 ? 1 : 0,
+    }));
+    await insertDataset(writer, { events: calls, verdicts: [] });
+    // Independent figures: p90 of the answered calls' waits (inverse CDF), the abandoned share.
+    const answered = calls.filter((c) => c.abandoned === 0).map((c) => Math.round(c.wait ?? 0)).sort((a, b) => a - b);
+    const p90 = answered[Math.ceil(0.9 * answered.length) - 1];
+    const abandoned = ((100 * calls.filter((c) => c.abandoned === 1).length) / calls.length).toFixed(1);
+
+    await page.goto(base);
+    const card = page.locator('[data-touchpoint="callback"]');
+    await page.locator('[data-touchpoint="callback"][data-headline="waitP90"]').waitFor({ timeout: 15_000 });
+    expect(await card.locator('[data-testid="headline-value"]').textContent()).toBe(`${p90} s`);
+    expect(await card.locator(".ci").textContent()).toContain(`abandoned ${abandoned}% of 40 calls`);
+    expect(await card.getAttribute("aria-label")).toBe(`callback: wait p90 ${p90} s, n ${answered.length}, no survey answers, no target`);
+    // Surveyed touchpoints keep NPS as their headline.
+    expect(await page.locator('[data-touchpoint="ivr"]').getAttribute("data-headline")).toBe("nps");
+    await card.screenshot({ path: join(ARTIFACTS, "card-without-surveys.png") });
     expect(pageErrors).toEqual([]);
   });
 });

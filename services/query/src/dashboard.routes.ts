@@ -14,6 +14,7 @@ const UPLOT_DIR = dirname(createRequire(import.meta.url).resolve("uplot"));
 const FILES: Record<string, { path: string; type: string }> = {
   "/": { path: join(PUBLIC_DIR, "index.html"), type: "text/html; charset=utf-8" },
   "/app.js": { path: join(PUBLIC_DIR, "app.js"), type: "text/javascript; charset=utf-8" },
+  "/cards.js": { path: join(PUBLIC_DIR, "cards.js"), type: "text/javascript; charset=utf-8" },
   "/style.css": { path: join(PUBLIC_DIR, "style.css"), type: "text/css; charset=utf-8" },
   "/vendor/uPlot.iife.min.js": { path: join(UPLOT_DIR, "uPlot.iife.min.js"), type: "text/javascript; charset=utf-8" },
   "/vendor/uPlot.min.css": { path: join(UPLOT_DIR, "uPlot.min.css"), type: "text/css; charset=utf-8" },
