@@ -3,6 +3,7 @@
 // something changed, throttled, and on a timer as a fallback.
 /* global uPlot */
 import { headline } from "./cards.js";
+import { renderJourney } from "./journey.js";
 
 const TOKEN_KEY = "pulse.readToken";
 const COLORS = ["#58a6ff", "#3fb950", "#d29922", "#f85149", "#bc8cff", "#39c5cf", "#ff7b72", "#e3b341"];
@@ -264,11 +265,19 @@ async function refreshPain() {
   if (body.painPoints.length === 0) list.innerHTML = "<li>No pain points in this window.</li>";
 }
 
+// ---------------------------------------------------------------- journey
+
+async function refreshJourney() {
+  const body = await api("/v1/journey", { window: state.window });
+  renderJourney($("journey"), $("journey-line"), body, { onSelect: select, selected: state.selected });
+}
+
 // ---------------------------------------------------------------- drill-down
 
 function select(tp) {
   state.selected = state.selected === tp ? null : tp;
   for (const card of $("touchpoints").children) card.setAttribute("aria-pressed", String(card.dataset.touchpoint === state.selected));
+  for (const b of $("journey").querySelectorAll("button[data-journey-touchpoint]")) b.setAttribute("aria-pressed", String(b.dataset.journeyTouchpoint === state.selected));
   $("drill").hidden = state.selected === null;
   if (state.selected) {
     $("drill-title").textContent = `Drill-down: ${state.selected}`;
@@ -318,6 +327,7 @@ const refreshSlow = throttle(() => {
 }, 10_000);
 const refreshSparksSoon = throttle(() => refreshSparks().catch(handleError), 2_000);
 const refreshTrendThrottled = throttle(() => refreshTrend().catch(handleError), 5_000);
+const refreshJourneyThrottled = throttle(() => refreshJourney().catch(handleError), 2_000);
 
 function connect() {
   state.source?.close();
@@ -331,6 +341,7 @@ function connect() {
     setStatus(`live · ${new Date().toLocaleTimeString()}`, "live");
     refreshSlow();
     refreshTrendThrottled();
+    refreshJourneyThrottled();
   });
   source.addEventListener("problem", (e) => {
     const p = JSON.parse(e.data);
@@ -350,6 +361,7 @@ function start() {
   refreshTrend().catch(handleError);
   refreshSparks().catch(handleError);
   refreshPain().catch(handleError);
+  refreshJourney().catch(handleError);
 }
 
 $("window").addEventListener("change", (e) => {

@@ -12,6 +12,7 @@ import { noTargets, type TargetsProvider } from "./catalogue";
 import { registerCompareRoutes } from "./compare.routes";
 import { registerDashboardRoutes } from "./dashboard.routes";
 import { registerInsightsRoutes } from "./insights.routes";
+import { registerJourneyRoutes } from "./journey.routes";
 import { createQueryMetrics, type QueryMetrics } from "./metrics";
 import { GRAINS, windowRange } from "./params-fns";
 import { createQueryService, type QueryService } from "./query.service";
@@ -107,6 +108,7 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   registerScoresRoutes(app, ctx);
   registerCompareRoutes(app, ctx);
   registerInsightsRoutes(app, ctx);
+  registerJourneyRoutes(app, ctx, deps.targets ?? noTargets);
   registerStreamRoutes(app, ctx);
   registerDashboardRoutes(app);
 

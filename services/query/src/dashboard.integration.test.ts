@@ -39,7 +39,18 @@ beforeAll(async () => {
     logger: silentLogger,
     metrics: createMetricsRegistry("query-dashboard-test", { defaults: false }),
     tokens: parseTokenSpec(`${TOKEN}=acme`),
-    targets: parseCatalogue(JSON.stringify({ version: 1, touchpoints: { ivr: { journeyStage: "support", targets: { nps: 20, csatTop2: 70 } }, chat: { journeyStage: "support", targets: { nps: -80 } } } })),
+    targets: parseCatalogue(
+      JSON.stringify({
+        version: 1,
+        // Stage order along the journey: purchase, support, onboarding (not alphabetical).
+        touchpoints: {
+          kiosk: { journeyStage: "purchase" },
+          ivr: { journeyStage: "support", targets: { nps: 20, csatTop2: 70 } },
+          chat: { journeyStage: "support", targets: { nps: -80 } },
+          store: { journeyStage: "onboarding" },
+        },
+      }),
+    ),
     streamIntervalMs: 1000,
   });
   base = await app.listen({ host: "127.0.0.1", port: 0 });
@@ -161,6 +172,57 @@ describe("dashboard", () => {
     // Surveyed touchpoints keep NPS as their headline.
     expect(await page.locator('[data-touchpoint="ivr"]').getAttribute("data-headline")).toBe("nps");
     await card.screenshot({ path: join(ARTIFACTS, "card-without-surveys.png") });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("shows the journey: stages in catalogue order, a touchpoint's headline moving after new events, drill-down by keyboard", async () => {
+    await page.goto(base);
+    const journey = page.locator("#journey");
+    await page.locator('#journey [data-stage="support"] button[data-journey-touchpoint="ivr"]').waitFor({ timeout: 15_000 });
+    // Catalogue stages first in its order; the fixtures' other stages follow.
+    const stages = (await journey.getAttribute("data-stages"))?.split(",") ?? [];
+    expect(stages.slice(0, 3)).toEqual(["purchase", "support", "onboarding"]);
+    expect(await page.locator('#journey [data-stage="purchase"] button[data-journey-touchpoint="kiosk"] [data-testid="journey-headline"]').textContent()).toBe("no data");
+    // The line across stages has a point for the support stage (the one with answers in this window).
+    expect(await page.locator("#journey-line circle").count()).toBeGreaterThan(0);
+    expect(await page.locator("#journey-line").getAttribute("aria-label")).toMatch(/support NPS -?\d/);
+
+    const ivr = page.locator('#journey [data-stage="support"] button[data-journey-touchpoint="ivr"]');
+    const before = await ivr.locator('[data-testid="journey-headline"]').textContent();
+    // Thirty detractors at the IVR in the support stage, now: its NPS must drop without a reload.
+    const now = Date.now();
+    const detractors: RawEvent[] = Array.from({ length: 30 }, (_, i) => ({
+      tenant: "acme",
+      id: `journey-${now}-${i}`,
+      type: "survey.response",
+      at: now,
+      touchpoint: "ivr",
+      channel: "phone",
+      segment: "retail",
+      journeyStage: "support",
+      customer: `journey-c${i}`,
+      nps: 0,
+    }));
+    await insertDataset(writer, { events: detractors, verdicts: [] });
+    await page.waitForFunction(
+      `document.querySelector('#journey [data-stage="support"] button[data-journey-touchpoint="ivr"] [data-testid="journey-headline"]')?.textContent !== ${JSON.stringify(before)}`,
+      undefined,
+      { timeout: 20_000 },
+    );
+    const after = await ivr.locator('[data-testid="journey-headline"]').textContent();
+    expect(Number(after)).toBeLessThan(Number(before));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator("#journey-panel").screenshot({ path: join(ARTIFACTS, "journey.png") });
+
+    // Keyboard: focus the IVR in the journey, Enter opens its drill-down.
+    await ivr.focus();
+    await page.keyboard.press("Enter");
+    await page.locator("#drill-channel tbody tr").first().waitFor();
+    expect(await page.locator("#drill-title").textContent()).toBe("Drill-down: ivr");
+    expect(await ivr.getAttribute("aria-pressed")).toBe("true");
+    await page.screenshot({ path: join(ARTIFACTS, "journey-drill.png"), fullPage: true });
+    await page.keyboard.press("Escape");
+    await page.locator("#drill").waitFor({ state: "hidden" });
     expect(pageErrors).toEqual([]);
   });
 });

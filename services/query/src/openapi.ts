@@ -212,6 +212,56 @@ export const painPointsSchema = {
   },
 };
 
+const { key: _groupKey, ...groupScoreProperties } = groupScoresSchema.properties;
+
+export const journeySchema = {
+  summary: "The customer journey: touchpoints grouped by journey stage (catalogue order), with scores, intervals, targets and pain points",
+  description:
+    "Stages are ordered by where each first appears among the catalogue's touchpoints; stages only in the data follow alphabetically, `unknown` last. " +
+    "Catalogue touchpoints without data in the range are listed with n = 0. A stage's `scores` aggregate all its events (not an average of its touchpoints). " +
+    "The top pain points of the range (rank ≤ 3 with a positive score, as /v1/pain-points ranks them) are marked on their touchpoint and listed per stage.",
+  tags: ["scores"],
+  querystring: { type: "object", properties: { ...rangeParams, ...filterParams } },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        from: { type: "string" },
+        to: { type: "string" },
+        window: { type: ["string", "null"] },
+        filters: { type: "object" },
+        stages: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              stage: { type: "string" },
+              position: { type: "integer", description: "1-based position along the journey" },
+              inCatalogue: { type: "boolean" },
+              scores: { type: "object", properties: groupScoreProperties },
+              touchpoints: {
+                type: "array",
+                items: {
+                  type: "object",
+                  properties: {
+                    touchpoint: { type: "string" },
+                    label: { type: ["string", "null"] },
+                    inCatalogue: { type: "boolean" },
+                    ...groupScoreProperties,
+                    painPoint: { type: ["object", "null"], properties: { rank: { type: "integer" }, score: { type: "number" } } },
+                  },
+                },
+              },
+              painPoints: { type: "array", items: { type: "string" }, description: "marked pain points of the stage, in rank order" },
+            },
+          },
+        },
+      },
+    },
+    ...errors,
+  },
+};
+
 export const driversSchema = {
   summary: "Key-driver analysis: how strongly each touchpoint's CSAT moves overall NPS",
   tags: ["insights"],
