@@ -107,7 +107,7 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   };
   registerScoresRoutes(app, ctx);
   registerCompareRoutes(app, ctx);
-  registerInsightsRoutes(app, ctx);
+  registerInsightsRoutes(app, ctx, deps.reader);
   registerJourneyRoutes(app, ctx, deps.targets ?? noTargets);
   registerStreamRoutes(app, ctx);
   registerDashboardRoutes(app);

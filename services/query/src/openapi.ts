@@ -263,15 +263,25 @@ export const journeySchema = {
 };
 
 export const driversSchema = {
-  summary: "Key-driver analysis: how strongly each touchpoint's CSAT moves overall NPS",
+  summary: "Key-driver analysis: how strongly each touchpoint's CSAT moves overall NPS (kind=survey), or how much operational events before the answer move NPS/CSAT (kind=operational)",
+  description:
+    "kind=operational: one row per survey answer in the range whose customer had a call or contact in the `lookBackDays` before it (default 7), " +
+    "drivers waitedOver5Min, abandoned, transferred, repeatContact, openComplaint (0/1, the same customer's events in that window), " +
+    "outcome NPS coded +100/0/−100 (or CSAT top-2 as 0/1); OLS with HC3 robust intervals, t-tests and LMG shares of R² (@pulse/scoring operationalDrivers). " +
+    "Filters (touchpoint, channel, segment, journeyStage) select the survey answers. Association, not causation.",
   tags: ["insights"],
   querystring: {
     type: "object",
     properties: {
       ...rangeParams,
-      touchpoints: str("Drivers to analyse (comma-separated, at most 12); default the most-rated touchpoints."),
+      kind: str("survey (default) or operational.", { enum: ["survey", "operational"] }),
+      touchpoints: str("kind=survey: drivers to analyse (comma-separated, at most 12); default the most-rated touchpoints."),
       segment: str("Only respondents' answers in these segments."),
       channel: str("Only answers given in these channels."),
+      touchpoint: str("kind=operational: only answers about these touchpoints."),
+      journeyStage: str("kind=operational: only answers in these journey stages."),
+      outcome: str("kind=operational: nps (default) or csat.", { enum: ["nps", "csat"] }),
+      lookBackDays: str("kind=operational: days before each answer whose events count (1–90, default 7)."),
     },
   },
   response: {
@@ -281,6 +291,16 @@ export const driversSchema = {
         respondents: { type: "integer" },
         n: { type: "integer" },
         r2: { type: "number" },
+        kind: { type: "string", description: "operational only" },
+        outcome: { type: "string", description: "operational only: nps or csat" },
+        lookBackDays: { type: "integer", description: "operational only" },
+        withContacts: { type: "integer", description: "operational only: respondents with a contact in the look-back window (the rows analysed before complete-case filtering)" },
+        unitOfAnalysis: { type: "string", description: "operational only" },
+        analysis: {
+          type: "object",
+          description:
+            "operational only: n, excludedRows, df, r2, adjustedR2, seType, intercept, drivers[] {driver, coefficient (score points when the driver goes 0 → 1), se, ci95, statistic, pValue, significant, importance, rawWeight, beta, correlation, mean, n}, dropped[], importanceNote",
+        },
         drivers: {
           type: "array",
           items: {
