@@ -2,7 +2,7 @@
 // Live scores arrive over /v1/stream (SSE); the slower panels refresh when the stream says
 // something changed, throttled, and on a timer as a fallback.
 /* global uPlot */
-import { headline } from "./cards.js";
+import { gapText, headline } from "./cards.js";
 import { renderJourney } from "./journey.js";
 
 const TOKEN_KEY = "pulse.readToken";
@@ -153,7 +153,7 @@ function renderCards(body) {
       card.setAttribute("aria-pressed", "false");
       card.innerHTML = `<span class="name"><span class="tp"></span><span class="badge"></span></span>
         <span class="value" data-testid="headline-value"></span>
-        <span class="ci"></span><span class="spark" aria-hidden="true"></span><span class="meta"></span>`;
+        <span class="ci"></span><span class="spark" aria-hidden="true"></span><span class="meta"></span><span class="meta gap"></span>`;
       card.querySelector(".tp").textContent = tp;
       card.addEventListener("click", () => select(tp));
       root.appendChild(card);
@@ -167,6 +167,7 @@ function renderCards(body) {
     card.dataset.headline = h.metric;
     card.querySelector(".value").textContent = h.value;
     card.querySelector(".ci").textContent = h.detail;
+    card.querySelector(".gap").textContent = gapText(g);
     card.querySelector(".meta").textContent =
       `CSAT ${fmt(g.csat.top2Box)}% · FCR ${pct(g.fcr.value)} · wait p90 ${g.waitSeconds.p90 ?? "–"} s · complaints ${g.complaints.opened}`;
     card.setAttribute("aria-label", `${tp}: ${h.aria}, ${status.text}`);

@@ -75,3 +75,12 @@ export function headline(g) {
   }
   return { metric: "none", label: "no data", value: "no data", detail: `${g.volume.events} events`, aria: "no data" };
 }
+
+/** Expectation vs experience of a group: mean gap with its interval and the shortfall share; "" without answers. */
+export function gapText(g) {
+  const x = g.expectationGap;
+  if (!x || x.n === 0) return "";
+  const sign = (v) => (v > 0 ? `+${num(v, 2)}` : num(v, 2));
+  const ci = x.ci95 ? ` [${sign(x.ci95[0])}, ${sign(x.ci95[1])}]` : "";
+  return `expectation gap ${sign(x.value)}${ci} · ${share(x.shortfall.value)} fell short · n ${x.n}`;
+}

@@ -3,7 +3,7 @@
 // and a line across the stages showing how NPS (CSAT top-2 where a stage has no NPS) rises and
 // falls along the journey, with 95% intervals. Touchpoints are buttons (data-journey-touchpoint,
 // apart from the cards' data-touchpoint): Enter opens the drill-down.
-import { headline } from "./cards.js";
+import { gapText, headline } from "./cards.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const num = (v, digits = 1) => (v === null || v === undefined ? "–" : Number(v).toFixed(digits));
@@ -59,7 +59,8 @@ export function renderJourney(root, line, body, { onSelect, selected }) {
       value.dataset.testid = "journey-headline";
       const detail = el("span", "ci", h.detail);
       const meta = el("span", "meta", `${status.text} · ${t.volume.events} events${t.painPoint ? ` · pain point #${t.painPoint.rank}` : ""}`);
-      b.append(name, value, detail, meta);
+      const gap = el("span", "meta gap", gapText(t));
+      b.append(name, value, detail, meta, gap);
       b.setAttribute("aria-label", `${t.touchpoint}, stage ${s.stage}: ${h.aria}, ${status.text}${t.painPoint ? `, pain point ${t.painPoint.rank}` : ""}`);
       b.addEventListener("click", () => onSelect(t.touchpoint));
       li.append(b);

@@ -172,6 +172,25 @@ describe("dashboard", () => {
     // Surveyed touchpoints keep NPS as their headline.
     expect(await page.locator('[data-touchpoint="ivr"]').getAttribute("data-headline")).toBe("nps");
     await card.screenshot({ path: join(ARTIFACTS, "card-without-surveys.png") });
+
+    // Expectation vs experience on the store card: gaps −2, −1, 0, +1 over eight answers.
+    const pairs = Array.from({ length: 8 }, (_, i) => ({ expectation: 3 + (i % 2), experience: 2 + (i % 4) }));
+    await writer.insert(
+      "feedback_events",
+      ["tenant", "event_id", "type", "schema_version", "occurred_at", "received_at", "source", "touchpoint", "touchpoint_raw", "journey_stage", "channel", "customer_id", "segment", "nps", "expectation", "experience"],
+      pairs.map((p, i) => {
+        const at = new Date(now - i * 1000).toISOString().replace("T", " ").replace("Z", "");
+        return ["acme", `gap-${now}-${i}`, "survey.response", 1, at, at, "test", "store", "store", "onboarding", "store", `gap-c${i}`, "retail", 8, p.expectation, p.experience];
+      }),
+      { dedupToken: `dashboard-gap-${now}` },
+    );
+    const gaps = pairs.map((p) => p.experience - p.expectation);
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    const short = gaps.filter((g) => g < 0).length;
+    await page.waitForFunction(`document.querySelector('[data-touchpoint="store"] .gap')?.textContent.includes("n ${pairs.length}")`, undefined, { timeout: 15_000 });
+    const gapLine = await page.locator('[data-touchpoint="store"] .gap').textContent();
+    expect(gapLine).toContain(`expectation gap ${mean > 0 ? "+" : ""}${mean.toFixed(2)} [`);
+    expect(gapLine).toContain(`${((100 * short) / gaps.length).toFixed(1)}% fell short`);
     expect(pageErrors).toEqual([]);
   });
 
