@@ -115,8 +115,8 @@ SELECT
     sum(gap_sum) AS gap_sum,
     sum(gap_sum_sq) AS gap_sum_sq,
     sum(gap_short) AS gap_short,
-    uniqExactMergeState(fcr_contacts) AS fcr_contacts,
-    uniqExactMergeState(fcr_resolved) AS fcr_resolved
+    sum(fcr_n) AS fcr_n,
+    sumMap(fcr_repeat_hist) AS fcr_repeat_hist
 FROM rollup_minute
 GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket;
 
@@ -156,7 +156,7 @@ SELECT
     sum(gap_sum) AS gap_sum,
     sum(gap_sum_sq) AS gap_sum_sq,
     sum(gap_short) AS gap_short,
-    uniqExactMergeState(fcr_contacts) AS fcr_contacts,
-    uniqExactMergeState(fcr_resolved) AS fcr_resolved
+    sum(fcr_n) AS fcr_n,
+    sumMap(fcr_repeat_hist) AS fcr_repeat_hist
 FROM rollup_minute
 GROUP BY tenant, touchpoint, channel, segment, journey_stage, bucket;

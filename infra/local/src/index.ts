@@ -26,9 +26,11 @@ export {
   type TopicAction,
   type ExistingTopic,
 } from "./topics-plan";
-export { startStack, stopLeftovers, stackEnv, type Stack, type StackEnv, type StartStackOptions } from "./stack";
+export { describeDead, startStack, stopLeftovers, stackEnv, superviseStack, type DeadServer, type Stack, type StackEnv, type StartStackOptions } from "./stack";
+export { runStackCommand } from "./stack-cli";
 export {
   stackLayout,
+  stackOverridesFromEnv,
   PROFILE_PORTS,
   type StackLayout,
   type StackPorts,

@@ -74,3 +74,33 @@ export function stackLayout(
     bucket: profile === "dev" ? "pulse" : "pulse-test",
   };
 }
+
+/**
+ * Where a stack runs when the defaults of its profile are taken (a second checkout, a test that
+ * starts `pulse start` or `pulse stack up` beside a running one): PULSE_STACK_DIR, PULSE_KAFKA_PORT,
+ * PULSE_KAFKA_CONTROLLER_PORT, PULSE_S3_PORT, PULSE_STACK_REDIS_URL. A bad value is an error naming
+ * the variable.
+ */
+export function stackOverridesFromEnv(env: Record<string, string | undefined>): Partial<StackPorts> & { stateDir?: string } {
+  const port = (name: string): number | undefined => {
+    const v = env[name];
+    if (v === undefined || v === "") return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 65_535) throw new Error(`invalid configuration: ${name}=${JSON.stringify(v)}: must be a port number (1-65535)`);
+    return n;
+  };
+  const out: Partial<StackPorts> & { stateDir?: string } = {};
+  const kafkaPort = port("PULSE_KAFKA_PORT");
+  const kafkaControllerPort = port("PULSE_KAFKA_CONTROLLER_PORT");
+  const s3Port = port("PULSE_S3_PORT");
+  if (kafkaPort !== undefined) out.kafkaPort = kafkaPort;
+  if (kafkaControllerPort !== undefined) out.kafkaControllerPort = kafkaControllerPort;
+  if (s3Port !== undefined) out.s3Port = s3Port;
+  const redisUrl = env.PULSE_STACK_REDIS_URL;
+  if (redisUrl) {
+    if (!/^rediss?:\/\//.test(redisUrl)) throw new Error(`invalid configuration: PULSE_STACK_REDIS_URL=${JSON.stringify(redisUrl)}: must be a redis:// URL`);
+    out.redisUrl = redisUrl;
+  }
+  if (env.PULSE_STACK_DIR) out.stateDir = env.PULSE_STACK_DIR;
+  return out;
+}

@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isAlive } from "./child-process";
 import { startKafka, stopKafkaByPidFile, type KafkaHandle } from "./kafka";
 import { ensureKafkaJars } from "./kafka-jars";
 import { seconds, stderrProgress, type Progress } from "./progress";
@@ -178,4 +179,36 @@ export async function startStack(opts: StartStackOptions): Promise<Stack> {
       return stopping;
     },
   };
+}
+
+export interface DeadServer {
+  name: "kafka" | "s3" | "redis";
+  pid: number;
+  /** Started by another run and reused by this one. */
+  reused: boolean;
+}
+
+/**
+ * Supervision: calls `onDeath` once with every server of the stack that has exited (checked every
+ * `intervalMs`). Returns a function that ends the watch; stop it before stopping the stack on
+ * purpose. Used by `pulse stack up` and standalone `pulse start`, which both say so loudly.
+ */
+export function superviseStack(stack: Pick<Stack, "kafka" | "s3" | "redis">, onDeath: (dead: DeadServer[]) => void, intervalMs = 1_000): () => void {
+  const watched: DeadServer[] = [
+    { name: "kafka", pid: stack.kafka.pid, reused: stack.kafka.reused },
+    { name: "s3", pid: stack.s3.pid, reused: stack.s3.reused },
+  ];
+  if (stack.redis.started && stack.redis.pid !== undefined) watched.push({ name: "redis", pid: stack.redis.pid, reused: false });
+  const timer = setInterval(() => {
+    const dead = watched.filter((s) => !isAlive(s.pid));
+    if (dead.length === 0) return;
+    clearInterval(timer);
+    onDeath(dead);
+  }, intervalMs);
+  return () => clearInterval(timer);
+}
+
+/** "kafka (pid 12), s3 (pid 34, started by another run)". */
+export function describeDead(dead: readonly DeadServer[]): string {
+  return dead.map((s) => `${s.name} (pid ${s.pid}${s.reused ? ", started by another run" : ""})`).join(", ");
 }

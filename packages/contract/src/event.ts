@@ -61,7 +61,7 @@ export const CURRENT_SCHEMA_VERSION = 1 as const satisfies SchemaVersion;
 
 export const Journey = z
   .strictObject({
-    stage: slug("Journey stage, e.g. onboarding, delivery, billing."),
+    stage: slug("Journey stage, e.g. onboarding, delivery, billing. Stored and queried in canonical form (canonicalName: `check-in` → `check_in`)."),
     caseId: idString("Case / ticket id grouping the contacts of one journey.").optional(),
   })
   .register(contractRegistry, { id: "Journey" });
@@ -70,7 +70,7 @@ export type Journey = z.infer<typeof Journey>;
 export const Customer = z
   .strictObject({
     id: idString("Pseudonymous customer id (never an e-mail address or phone number)."),
-    segment: slug().optional(),
+    segment: slug("Customer segment, e.g. retail. Stored and queried in canonical form (`gold-tier` → `gold_tier`).").optional(),
     valueTier: slug().optional(),
   })
   .register(contractRegistry, { id: "Customer" });
@@ -92,7 +92,9 @@ export const envelopeV1Shape = {
       "When it happened, ISO-8601 with offset. At most 24 h (configurable) in the future.",
   }),
   source: label("The sending system, e.g. genesys-cloud or qualtrics."),
-  touchpoint: slug("Where the customer met us, e.g. ivr, chat, store, delivery, billing."),
+  touchpoint: slug(
+    "Where the customer met us, e.g. ivr, chat, store, delivery, billing. Stored, shown and queried in canonical form (canonicalName: lower case, every run of other characters → `_`; `front-desk` → `front_desk`), so `?touchpoint=front-desk` finds it; the tenant's catalogue may map it to another touchpoint (aliases).",
+  ),
   channel: oneOf(CHANNELS),
   journey: Journey.optional(),
   customer: Customer,

@@ -1,342 +1,151 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_FCR_WINDOW_MS,
-  onContact,
-  onWindowClose,
-  parseFcrState,
-  type FcrContact,
-  type FcrOptions,
-  type FcrState,
-  type FcrStep,
-  type FcrVerdict,
+  compareContacts,
+  compareIds,
+  fcrDeltasForKey,
+  isPlaceholderCustomer,
+  placeholderSet,
+  repeatBin,
+  sortContacts,
+  type FcrGap,
+  type FcrPoint,
 } from "./fcr";
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const T0 = Date.parse("2024-03-01T00:00:00Z");
-const W = DEFAULT_FCR_WINDOW_MS;
+const MIN = 60_000;
+const W = { windowMs: 7 * 24 * 60 * MIN, binMs: MIN };
 
-function contact(id: string, hoursAfterT0: number, extra: Partial<FcrContact> = {}): FcrContact {
-  return {
-    eventId: id,
-    occurredAt: new Date(T0 + hoursAfterT0 * HOUR).toISOString(),
-    touchpoint: "phone",
-    channel: "voice",
-    ...extra,
-  };
-}
-
-/** Feeds contacts in arrival order, collecting every verdict. */
-function replay(
-  contacts: readonly FcrContact[],
-  window: FcrOptions | number = W,
-): { state: FcrState | null; verdicts: FcrVerdict[] } {
-  let state: FcrState | null = null;
-  const verdicts: FcrVerdict[] = [];
-  for (const c of contacts) {
-    const step = onContact(state, c, window);
-    state = step.newState;
-    verdicts.push(...step.verdicts);
-  }
-  return { state, verdicts };
-}
-
-function brief(vs: readonly FcrVerdict[]): Array<[string, boolean]> {
-  return vs.map((v) => [v.contactId, v.resolved]);
-}
-
-describe("FCR state machine", () => {
-  it("a repeat within the window makes the previous contact unresolved", () => {
-    const { state, verdicts } = replay([contact("a", 0), contact("b", 48)]);
-    expect(brief(verdicts)).toEqual([["a", false]]);
-    expect(verdicts[0]?.repeatContactId).toBe("b");
-    // b is still open until its own window passes
-    expect(brief(onWindowClose(state, T0 + 48 * HOUR + W + 1).verdicts)).toEqual([["b", true]]);
-  });
-
-  it("a contact after the window resolves the previous one", () => {
-    const { verdicts } = replay([contact("a", 0), contact("b", 8 * 24)]);
-    expect(brief(verdicts)).toEqual([["a", true]]);
-  });
-
-  it("exactly W later still counts as a repeat (inclusive window)", () => {
-    expect(brief(replay([contact("a", 0), contact("b", 7 * 24)]).verdicts)).toEqual([["a", false]]);
-  });
-
-  it("onWindowClose only judges windows that have passed", () => {
-    const { state } = replay([contact("a", 0)]);
-    expect(onWindowClose(state, T0 + W).verdicts).toEqual([]); // clock = t + W: a repeat at t + W could still come
-    const closed = onWindowClose(state, new Date(T0 + W + 1));
-    expect(brief(closed.verdicts)).toEqual([["a", true]]);
-    expect(closed.newState?.entries).toEqual([]);
-    expect(onWindowClose(null, T0).verdicts).toEqual([]);
-  });
-
-  it("verdicts carry the original contact's fields for its rollup row", () => {
-    const a = contact("a", 0, {
-      touchpoint: "chat",
-      channel: "chat",
-      segment: "smb",
-      valueTier: "gold",
-      agentId: "ag1",
-    });
-    const { verdicts } = replay([
-      a,
-      contact("b", 1, { touchpoint: "phone", channel: "voice", segment: "retail" }),
-    ]);
-    expect(verdicts).toEqual([
-      {
-        contactId: "a",
-        resolved: false,
-        occurredAt: a.occurredAt,
-        touchpoint: "chat",
-        channel: "chat",
-        segment: "smb",
-        valueTier: "gold",
-        agentId: "ag1",
-        repeatContactId: "b",
-      },
-    ]);
-  });
-
-  it("late events are placed by occurredAt, not arrival order", () => {
-    // b happened before a but arrives after it: b is the first contact, a repeats it.
-    const { verdicts } = replay([contact("a", 48), contact("b", 0)]);
-    expect(brief(verdicts)).toEqual([["b", false]]);
-    expect(verdicts[0]?.repeatContactId).toBe("a");
-  });
-
-  it("a late event between two contacts marks the open predecessor and itself", () => {
-    // a(0) and c(10 days) are more than W apart; the late b(5 days) repeats a and is repeated by c.
-    const { verdicts } = replay([contact("a", 0), contact("c", 240), contact("b", 120)], {
-      windowMs: W,
-      allowedLatenessMs: 6 * DAY,
-    });
-    expect(brief(verdicts).sort()).toEqual([
-      ["a", false],
-      ["b", false],
-    ]);
-  });
-
-  it("without allowed lateness, a verdict already given is kept (never a second one)", () => {
-    const { verdicts } = replay([contact("a", 0), contact("c", 240), contact("b", 120)]);
-    // c closed a's window (resolved); b arrives late: judged itself, a keeps its verdict
-    expect(brief(verdicts)).toEqual([
-      ["a", true],
-      ["b", false],
-    ]);
-  });
-
-  it("duplicates and too-late redeliveries are skipped", () => {
-    const first = replay([contact("a", 0), contact("b", 24)]);
-    const dup = onContact(first.state, contact("b", 24));
-    expect(dup.skipped).toBe("duplicate");
-    expect(dup.verdicts).toEqual([]);
-    const later = onContact(first.state, contact("z", 24 * 30));
-    expect(brief(later.verdicts)).toEqual([["b", true]]);
-    const redelivered = onContact(later.newState, contact("a", 0));
-    expect(redelivered.skipped).toBe("too_late");
-    expect(redelivered.verdicts).toEqual([]);
-  });
-
-  it("same time: ordered by event id, the tie counts as a repeat", () => {
-    const { verdicts } = replay([contact("b", 5), contact("a", 5)]);
-    expect(brief(verdicts)).toEqual([["a", false]]);
-  });
-
-  it("state is JSON and validates after a round trip", () => {
-    const { state } = replay([contact("a", 0, { segment: "s" }), contact("b", 1)]);
-    const back = parseFcrState(JSON.parse(JSON.stringify(state)));
-    expect(back.ok && back.value).toEqual(state);
-    expect(parseFcrState({ v: 2 }).ok).toBe(false);
-  });
-
-  it("closing with Infinity judges everything and keeps a finite clock", () => {
-    const { state } = replay([contact("a", 0), contact("b", 1)]);
-    const end = onWindowClose(state, Number.POSITIVE_INFINITY);
-    expect(brief(end.verdicts)).toEqual([["b", true]]);
-    expect(Number.isFinite(end.newState?.clock)).toBe(true);
-    expect((JSON.parse(JSON.stringify(end.newState)) as FcrState).clock).toBe(end.newState?.clock);
-  });
-
-  it("rejects a non-ISO time and a non-positive window", () => {
-    expect(() => onContact(null, { ...contact("a", 0), occurredAt: "yesterday" })).toThrow(
-      /ISO-8601/,
-    );
-    expect(() => onContact(null, contact("a", 0), 0)).toThrow(/window/);
-  });
-});
-
-// ——— property test ———————————————————————————————————————————————
-
-interface Sim {
-  readonly id: string;
-  readonly t: number;
-  /** processing delays of each delivery (≥ 1 delivery; more = redeliveries) */
-  readonly delays: readonly number[];
-}
-
-/** Truth from the full history: sorted by (t, id), unresolved iff the next contact is within W. */
-function bruteForce(contacts: readonly Sim[], w: number): Map<string, boolean> {
-  const sorted = [...contacts].sort(
-    (a, b) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-  const out = new Map<string, boolean>();
+/** The outcome of every contact by brute force over the full set: contact id → bin (absent: no repeat). */
+function bruteForce(all: readonly FcrPoint[], w = W): Map<string, number> {
+  const sorted = [...all].sort(compareContacts);
+  const out = new Map<string, number>();
   sorted.forEach((c, i) => {
     const next = sorted[i + 1];
-    out.set(c.id, !(next !== undefined && next.t - c.t <= w));
+    if (!next) return;
+    const d = next.t - c.t;
+    if (d <= w.windowMs) out.set(c.id, Math.ceil(d / w.binMs));
   });
   return out;
 }
 
-type Step = { kind: "event"; at: number; c: Sim } | { kind: "close"; at: number };
-
-function simulate(
-  contacts: readonly Sim[],
-  closes: readonly number[],
-  opts: { windowMs: number; allowedLatenessMs: number },
-): { verdicts: FcrVerdict[]; skipped: Map<string, string[]> } {
-  const steps: Step[] = [];
-  for (const c of contacts) for (const d of c.delays) steps.push({ kind: "event", at: c.t + d, c });
-  for (const at of closes) steps.push({ kind: "close", at });
-  // processing order: by processing time; at equal times events go first (a close never sees the future)
-  steps.sort((a, b) => a.at - b.at || (a.kind === b.kind ? 0 : a.kind === "event" ? -1 : 1));
-  let state: FcrState | null = null;
-  const verdicts: FcrVerdict[] = [];
-  const skipped = new Map<string, string[]>();
-  for (const s of steps) {
-    let step: FcrStep;
-    if (s.kind === "event") {
-      step = onContact(
-        state,
-        {
-          eventId: s.c.id,
-          occurredAt: new Date(s.c.t).toISOString(),
-          touchpoint: "phone",
-          channel: "voice",
-        },
-        opts,
-      );
-      if (step.skipped) skipped.set(s.c.id, [...(skipped.get(s.c.id) ?? []), step.skipped]);
-    } else step = onWindowClose(state, s.at, opts);
-    state = step.newState;
-    verdicts.push(...step.verdicts);
+/** The gaps of `fresh` among `stored` exactly as the worker's lookup returns them. */
+function gapsOf(fresh: readonly FcrPoint[], stored: readonly FcrPoint[]): (FcrGap<FcrPoint> | null)[] {
+  const sorted = [...stored].sort(compareContacts);
+  const gaps: (FcrGap<FcrPoint> | null)[] = [];
+  for (let g = 0; g <= fresh.length; g++) {
+    const lo = fresh[g - 1];
+    const hi = fresh[g];
+    const inGap = sorted.filter((s) => (!lo || compareContacts(s, lo) > 0) && (!hi || compareContacts(s, hi) < 0));
+    gaps.push(inGap.length ? { first: inGap[0] as FcrPoint, last: inGap[inGap.length - 1] as FcrPoint } : null);
   }
-  verdicts.push(...onWindowClose(state, Number.POSITIVE_INFINITY, opts).verdicts);
-  return { verdicts, skipped };
+  return gaps;
 }
 
-const contactsArb = (maxDelayHours: (lateness: number) => number) =>
-  fc.integer({ min: 0, max: 3 }).chain((latenessDays) => {
-    const lateness = latenessDays * DAY;
-    return fc.record({
-      lateness: fc.constant(lateness),
-      contacts: fc.array(
-        fc.record({
-          // hour resolution over ~5 weeks: plenty of repeats, gaps, ties and exact-W distances
-          hour: fc.integer({ min: 0, max: 35 * 24 }),
-          delays: fc.array(fc.integer({ min: 0, max: maxDelayHours(lateness) }), {
-            minLength: 1,
-            maxLength: 3,
-          }),
-        }),
-        { minLength: 1, maxLength: 14 },
-      ),
-      closes: fc.array(fc.integer({ min: 0, max: 50 * 24 }), { maxLength: 6 }),
-    });
-  });
-
-function toSims(raw: ReadonlyArray<{ hour: number; delays: readonly number[] }>): Sim[] {
-  return raw.map((r, i) => ({
-    id: `c${String(i).padStart(2, "0")}`,
-    t: T0 + r.hour * HOUR,
-    delays: r.delays.map((d) => d * HOUR),
-  }));
+/** Feeds contacts chunk by chunk, summing the signed rows per (contact, bin) as the rollups do. */
+function feed(chunks: readonly (readonly FcrPoint[])[], w = W): Map<string, number> {
+  const stored: FcrPoint[] = [];
+  const net = new Map<string, number>();
+  for (const chunk of chunks) {
+    const fresh = sortContacts(chunk);
+    for (const d of fcrDeltasForKey(fresh, gapsOf(fresh, stored), w)) {
+      const k = `${d.contact.id}\u0000${d.bin}`;
+      net.set(k, (net.get(k) ?? 0) + d.sign);
+    }
+    stored.push(...fresh);
+  }
+  const outcome = new Map<string, number>();
+  for (const [k, v] of net) {
+    expect([0, 1]).toContain(v);
+    const [id = "", bin = ""] = k.split("\u0000");
+    if (v === 1) {
+      expect(outcome.has(id)).toBe(false);
+      outcome.set(id, Number(bin));
+    }
+  }
+  return outcome;
 }
 
-describe("FCR properties (fast-check)", () => {
-  it("on-time events (late by at most the allowed lateness): verdicts equal the batch computation", () => {
+describe("repeatBin", () => {
+  it("is ⌈D / bin⌉ up to and including W, 0 for a tie, null beyond W", () => {
+    expect(repeatBin(0, W)).toBe(0);
+    expect(repeatBin(1, W)).toBe(1);
+    expect(repeatBin(MIN, W)).toBe(1);
+    expect(repeatBin(MIN + 1, W)).toBe(2);
+    expect(repeatBin(W.windowMs, W)).toBe(W.windowMs / MIN);
+    expect(repeatBin(W.windowMs + 1, W)).toBeNull();
+    expect(() => repeatBin(-1, W)).toThrow(/precede/);
+  });
+});
+
+describe("fcrDeltasForKey", () => {
+  it("a contact between two stored ones withdraws the earlier one's outcome and adds two", () => {
+    const p = { t: 0, id: "p" };
+    const n = { t: 10 * MIN, id: "n" };
+    const x = { t: 4 * MIN, id: "x" };
+    const deltas = fcrDeltasForKey([x], [{ first: p, last: p }, { first: n, last: n }], W);
+    expect(deltas).toEqual([
+      { contact: p, bin: 10, sign: -1 },
+      { contact: p, bin: 4, sign: 1 },
+      { contact: x, bin: 6, sign: 1 },
+    ]);
+  });
+
+  it("only the first new contact after a stored one changes it; new contacts follow each other", () => {
+    const p = { t: 0, id: "p" };
+    const x1 = { t: MIN, id: "x1" };
+    const x2 = { t: 2 * MIN, id: "x2" };
+    expect(fcrDeltasForKey([x1, x2], [{ first: p, last: p }, null, null], W)).toEqual([
+      { contact: p, bin: 1, sign: 1 },
+      { contact: x1, bin: 1, sign: 1 },
+    ]);
+  });
+
+  it("ignores neighbours further than W", () => {
+    const p = { t: 0, id: "p" };
+    const x = { t: W.windowMs + 1, id: "x" };
+    expect(fcrDeltasForKey([x], [{ first: p, last: p }, null], W)).toEqual([]);
+  });
+
+  it("orders ties in time by id, bytewise", () => {
+    expect(compareIds("a", "b")).toBeLessThan(0);
+    // UTF-16 order would put U+FF5E before U+1F600; UTF-8 (ClickHouse's) puts it first too, but
+    // U+E000 vs U+10000 differ: UTF-16 says U+10000 (surrogates D800) < U+E000; UTF-8 says the opposite.
+    expect(compareIds("\u{E000}", "\u{10000}")).toBeLessThan(0);
+    const a = { t: 5, id: "b" };
+    const b = { t: 5, id: "a" };
+    expect(sortContacts([a, b]).map((c) => c.id)).toEqual(["a", "b"]);
+  });
+
+  it("any arrival order and chunking gives the brute-force outcome of every contact", () => {
+    const contact = fc.record({ t: fc.integer({ min: 0, max: 20 * 24 * 60 }).map((m) => m * MIN + (m % 7) * 1000), id: fc.string({ minLength: 1, maxLength: 3 }) });
     fc.assert(
-      fc.property(
-        contactsArb((lateness) => lateness / HOUR),
-        ({ lateness, contacts, closes }) => {
-          const sims = toSims(contacts);
-          const opts = { windowMs: W, allowedLatenessMs: lateness };
-          const { verdicts, skipped } = simulate(
-            sims,
-            closes.map((h) => T0 + h * HOUR),
-            opts,
-          );
-          const truth = bruteForce(sims, W);
-          const got = new Map<string, boolean>();
-          for (const v of verdicts) {
-            expect(got.has(v.contactId)).toBe(false); // at most one verdict per contact
-            got.set(v.contactId, v.resolved);
-          }
-          // only redeliveries are skipped, never a first delivery of an on-time event
-          for (const [id, reasons] of skipped)
-            expect(reasons.length).toBeLessThan(sims.find((s) => s.id === id)?.delays.length ?? 0);
-          expect(got).toEqual(truth);
-        },
-      ),
-      { numRuns: 1500 },
+      fc.property(fc.uniqueArray(contact, { minLength: 1, maxLength: 40, selector: (c) => c.id }), fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 40 }), (contacts, cuts) => {
+        const chunks: FcrPoint[][] = [];
+        let i = 0;
+        for (const n of cuts) {
+          if (i >= contacts.length) break;
+          chunks.push(contacts.slice(i, i + n));
+          i += n;
+        }
+        if (i < contacts.length) chunks.push(contacts.slice(i));
+        expect(feed(chunks)).toEqual(bruteForce(contacts));
+      }),
+      { numRuns: 300 },
     );
   });
 
-  it("any lateness: at most one verdict each, 'unresolved' always true, every accepted contact judged", () => {
-    fc.assert(
-      fc.property(
-        contactsArb(() => 20 * 24),
-        ({ lateness, contacts, closes }) => {
-          const sims = toSims(contacts);
-          const opts = { windowMs: W, allowedLatenessMs: lateness };
-          const { verdicts, skipped } = simulate(
-            sims,
-            closes.map((h) => T0 + h * HOUR),
-            opts,
-          );
-          const truth = bruteForce(sims, W);
-          const got = new Map<string, boolean>();
-          for (const v of verdicts) {
-            expect(got.has(v.contactId)).toBe(false);
-            got.set(v.contactId, v.resolved);
-            if (!v.resolved) expect(truth.get(v.contactId)).toBe(false);
-          }
-          for (const s of sims) {
-            const reasons = skipped.get(s.id) ?? [];
-            const everAccepted = reasons.length < s.delays.length;
-            expect(got.has(s.id)).toBe(everAccepted);
-          }
-        },
-      ),
-      { numRuns: 1500 },
-    );
+  it("rejects gaps that do not match the new contacts", () => {
+    expect(() => fcrDeltasForKey([{ t: 0, id: "x" }], [null], W)).toThrow(/expected 2 gaps/);
   });
+});
 
-  it("in-order arrival with no lateness equals the batch computation (the simple rule)", () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.integer({ min: 0, max: 35 * 24 }), { minLength: 1, maxLength: 20 }),
-        (hours) => {
-          const sims = toSims(hours.map((h) => ({ hour: h, delays: [0] })));
-          const ordered = [...sims].sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
-          const { state, verdicts } = replay(
-            ordered.map((s) => ({
-              eventId: s.id,
-              occurredAt: new Date(s.t).toISOString(),
-              touchpoint: "t",
-              channel: "c",
-            })),
-          );
-          verdicts.push(...onWindowClose(state, Number.POSITIVE_INFINITY).verdicts);
-          expect(new Map(verdicts.map((v) => [v.contactId, v.resolved]))).toEqual(
-            bruteForce(sims, W),
-          );
-          expect(verdicts).toHaveLength(sims.length);
-        },
-      ),
-      { numRuns: 1000 },
-    );
+describe("placeholder customers", () => {
+  it("matches trimmed, case-insensitive ids, and always the empty id", () => {
+    const set = placeholderSet(["0", "Anonymous", "unknown"]);
+    expect(isPlaceholderCustomer("0", set)).toBe(true);
+    expect(isPlaceholderCustomer(" ANONYMOUS ", set)).toBe(true);
+    expect(isPlaceholderCustomer("", set)).toBe(true);
+    expect(isPlaceholderCustomer("cust:0", set)).toBe(false);
+    expect(isPlaceholderCustomer("01", set)).toBe(false);
   });
 });

@@ -1,254 +1,120 @@
-import { PulseError, err, ok, type Result } from "@pulse/kit";
-import { z } from "zod";
+import { PulseError } from "@pulse/kit";
 
 /**
- * Derived first-contact resolution (FCR), as a pure state machine per key
- * (tenant, customer, topic). The worker loads the state, calls onContact / onWindowClose,
- * stores newState and writes the verdicts as rows that the rollups fold (fcr_resolved / fcr_total).
+ * Derived first-contact resolution (FCR) as changes of contacts' outcomes (pure).
  *
  * Definition (DESIGN.md): a contact is resolved at first contact iff the same customer does not
- * contact again about the same topic within W. Contacts are ordered by (occurredAt, eventId), never
- * by arrival; "again within W" means the next contact in that order has occurredAt − t ≤ W
- * (inclusive; a tie in time counts as a repeat).
+ * contact again about the same topic within W. Per key (tenant, customer, topic) the contacts are
+ * ordered by (occurredAt, contact id), never by arrival. A contact's OUTCOME is decided by its
+ * NEXT contact in that order: when the next one is D ≤ W later (inclusive; a tie in time is D = 0),
+ * the contact repeated in bin ⌈D / binMs⌉; otherwise it has no repeat. The outcome depends only on
+ * the set of contacts, so any arrival order, live or imported, gives the same outcomes.
  *
- * Verdicts are final: each contact gets at most one, ever.
- * - "unresolved" is emitted as soon as a repeat within W is known (it can never become untrue).
- * - "resolved" is emitted once the window can no longer be filled: when the clock passes
- *   t + W + L, L being the allowed lateness (how late, in processing time, an event may arrive).
- *   The clock is the largest `now` given to onWindowClose and the largest occurredAt seen (an event
- *   cannot arrive before it happened, so its time is a lower bound of the clock; the worker should
- *   clamp occurredAt values in the future to its own clock).
- * With L = 0 this is the simple rule "a contact after W resolves the previous one".
- *
- * Late events: an event at most L late gives exactly the verdicts of a batch computation over the
- * full sorted history. One later than that is still placed by its occurredAt: it marks an open
- * predecessor unresolved and is judged itself, but a predecessor already judged resolved keeps its
- * verdict. An event whose own window had already closed when it arrived (t + W + L < clock) is
- * skipped as "too_late": it might be a redelivery of a contact already judged and forgotten.
- * A redelivered event still in the state is skipped as "duplicate".
+ * The worker keeps every contact (ClickHouse `fcr_contacts`) and the outcomes as signed rows
+ * (`fcr_repeats`). A new contact x landing between stored neighbours p < x < n changes exactly two
+ * outcomes: p's next becomes x (−1 at bin(n − p), +1 at bin(x − p)), and x's next is n (+1 at
+ * bin(n − x)); each only when its D ≤ W. Several new contacts of one key are merged in order with
+ * the stored ones: only the first new contact after a stored one changes that stored contact's
+ * outcome, and a new contact's next is either the following new one or the first stored after it.
  */
 
 export const DEFAULT_FCR_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+export const DEFAULT_FCR_BIN_MS = 60_000;
 
-export interface FcrContact {
-  readonly eventId: string;
-  /** ISO-8601 with offset, as in the event envelope */
-  readonly occurredAt: string;
-  readonly touchpoint: string;
-  readonly channel: string;
-  readonly segment?: string | undefined;
-  readonly valueTier?: string | undefined;
-  readonly agentId?: string | undefined;
-  /** the contact's journey stage, so its verdict folds into the same rollup group */
-  readonly journeyStage?: string | undefined;
+/** Placeholder customer ids excluded from FCR by default (compared trimmed and lower-cased). */
+export const DEFAULT_PLACEHOLDER_CUSTOMERS: readonly string[] = ["", "0", "anonymous", "unknown"];
+
+/** A contact as FCR needs it: its time (epoch ms), its id, and whatever cohort data the caller carries. */
+export interface FcrPoint {
+  readonly t: number;
+  readonly id: string;
 }
 
-/** A verdict about one (earlier) contact, carrying what its rollup row needs. */
-export interface FcrVerdict {
-  readonly contactId: string;
-  readonly resolved: boolean;
-  readonly occurredAt: string;
-  readonly touchpoint: string;
-  readonly channel: string;
-  readonly segment?: string | undefined;
-  readonly valueTier?: string | undefined;
-  readonly agentId?: string | undefined;
-  readonly journeyStage?: string | undefined;
-  /** for resolved: false, the contact that repeated it */
-  readonly repeatContactId?: string | undefined;
+/** The stored contacts in one gap between consecutive new contacts: the first and the last of them. */
+export interface FcrGap<C extends FcrPoint> {
+  readonly first: C;
+  readonly last: C;
 }
 
-export const FcrContactSchema = z.object({
-  eventId: z.string().min(1),
-  occurredAt: z.string().min(1),
-  touchpoint: z.string(),
-  channel: z.string(),
-  segment: z.string().optional(),
-  valueTier: z.string().optional(),
-  agentId: z.string().optional(),
-  journeyStage: z.string().optional(),
-});
+/** One signed change of an EARLIER contact's outcome. */
+export interface FcrRepeatDelta<C extends FcrPoint> {
+  readonly contact: C;
+  readonly bin: number;
+  readonly sign: 1 | -1;
+}
 
-export const FcrState = z.object({
-  v: z.literal(1),
-  /** ms since epoch; see the clock in the module comment */
-  clock: z.number(),
-  /** sorted by (t, eventId); every entry has t + W + L ≥ clock */
-  entries: z.array(
-    z.object({
-      contact: FcrContactSchema,
-      t: z.number(),
-      /** open = no verdict yet; repeated = judged unresolved, kept to place late events */
-      status: z.enum(["open", "repeated"]),
-    }),
-  ),
-});
-export type FcrState = z.infer<typeof FcrState>;
-type FcrEntry = FcrState["entries"][number];
-
-export interface FcrOptions {
+export interface FcrWindow {
   readonly windowMs: number;
-  /** default 0 */
-  readonly allowedLatenessMs?: number;
+  readonly binMs: number;
 }
 
-export type FcrSkip = "duplicate" | "too_late";
-
-export interface FcrStep {
-  readonly newState: FcrState | null;
-  readonly verdicts: readonly FcrVerdict[];
-  readonly skipped?: FcrSkip;
+/** Bytewise (UTF-8) order of ids, the order ClickHouse sorts String columns in. */
+export function compareIds(a: string, b: string): number {
+  if (a === b) return 0;
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
-export function onContact(
-  state: FcrState | null,
-  contact: FcrContact,
-  options: FcrOptions | number = DEFAULT_FCR_WINDOW_MS,
-): FcrStep {
-  const { w, l } = resolveOptions(options);
-  const t = toMillis(contact.occurredAt, contact.eventId);
-  const s: FcrState = state ?? { v: 1, clock: t, entries: [] };
-  if (s.entries.some((e) => e.contact.eventId === contact.eventId))
-    return { newState: s, verdicts: [], skipped: "duplicate" };
-  if (t + w + l < s.clock) return { newState: s, verdicts: [], skipped: "too_late" };
+/** The total order of a key's contacts: time, then id. */
+export function compareContacts(a: FcrPoint, b: FcrPoint): number {
+  return a.t !== b.t ? a.t - b.t : compareIds(a.id, b.id);
+}
 
-  const entries = s.entries.slice();
-  const pos = insertionIndex(entries, t, contact.eventId);
-  const verdicts: FcrVerdict[] = [];
-  const pred = entries[pos - 1];
-  const succ = entries[pos];
-  if (pred !== undefined && pred.status === "open" && t - pred.t <= w) {
-    entries[pos - 1] = { ...pred, status: "repeated" };
-    verdicts.push(verdict(pred.contact, false, contact.eventId));
-  }
-  let status: FcrEntry["status"] = "open";
-  if (succ !== undefined && succ.t - t <= w) {
-    status = "repeated";
-    verdicts.push(verdict(contact, false, succ.contact.eventId));
-  }
-  entries.splice(pos, 0, { contact: copyContact(contact), t, status });
-  const closed = close(entries, s.clock, t, w, l);
-  return { newState: closed.state, verdicts: [...verdicts, ...closed.verdicts] };
+/** ⌈D / binMs⌉ (D = 0 is bin 0), or null when D > W: no repeat within the window. */
+export function repeatBin(d: number, w: FcrWindow): number | null {
+  if (d < 0) throw new PulseError("fcr_order_invalid", `a next contact cannot precede its contact (D = ${d} ms)`);
+  return d <= w.windowMs ? Math.ceil(d / w.binMs) : null;
 }
 
 /**
- * Advances the clock to `now` and judges "resolved" every open contact whose window (plus the
- * allowed lateness) has passed; forgets contacts no late event can concern any more.
- * `now` = Infinity closes everything (end of a replay).
+ * The outcome changes caused by adding `fresh` (one key's new contacts, sorted by compareContacts)
+ * to the stored contacts, described by `gaps`: gaps[g] holds the first and last stored contact
+ * strictly between fresh[g − 1] and fresh[g] (g = 0: before fresh[0]; g = fresh.length: after the
+ * last), or null when there is none. Stored contacts more than W away may be left out of the gaps:
+ * they cannot change anything.
  */
-export function onWindowClose(
-  state: FcrState | null,
-  now: number | string | Date,
-  options: FcrOptions | number = DEFAULT_FCR_WINDOW_MS,
-): FcrStep {
-  if (state === null) return { newState: null, verdicts: [] };
-  const { w, l } = resolveOptions(options);
-  const at =
-    typeof now === "number" ? now : toMillis(now instanceof Date ? now.toISOString() : now, "now");
-  const { state: next, verdicts } = close(state.entries.slice(), state.clock, at, w, l);
-  return { newState: next, verdicts };
-}
-
-/** Validates a state read back from storage. */
-export function parseFcrState(value: unknown): Result<FcrState, PulseError> {
-  const r = FcrState.safeParse(value);
-  if (r.success) return ok(r.data);
-  return err(
-    new PulseError(
-      "fcr_state_invalid",
-      `stored FCR state is invalid: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-    ),
-  );
-}
-
-function close(
-  entries: FcrEntry[],
-  previousClock: number,
-  at: number,
-  w: number,
-  l: number,
-): { state: FcrState; verdicts: FcrVerdict[] } {
-  const clock = Math.max(previousClock, at);
-  const verdicts: FcrVerdict[] = [];
-  let drop = 0;
-  // Entries are sorted by t, so the closable ones form a prefix.
-  while (drop < entries.length && (entries[drop] as FcrEntry).t + w + l < clock) {
-    const e = entries[drop] as FcrEntry;
-    if (e.status === "open") verdicts.push(verdict(e.contact, true, undefined));
-    drop++;
-  }
-  // The clock is stored finite so the state stays JSON; Infinity only closes.
-  const lastT = entries[entries.length - 1]?.t;
-  const stored = Number.isFinite(clock)
-    ? clock
-    : Math.max(previousClock, lastT === undefined ? previousClock : lastT + w + l + 1);
-  return { state: { v: 1, clock: stored, entries: entries.slice(drop) }, verdicts };
-}
-
-function insertionIndex(entries: readonly FcrEntry[], t: number, id: string): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const e = entries[mid] as FcrEntry;
-    if (e.t < t || (e.t === t && e.contact.eventId < id)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function verdict(
-  c: FcrContact,
-  resolved: boolean,
-  repeatContactId: string | undefined,
-): FcrVerdict {
-  return {
-    contactId: c.eventId,
-    resolved,
-    occurredAt: c.occurredAt,
-    touchpoint: c.touchpoint,
-    channel: c.channel,
-    ...(c.segment !== undefined ? { segment: c.segment } : {}),
-    ...(c.valueTier !== undefined ? { valueTier: c.valueTier } : {}),
-    ...(c.agentId !== undefined ? { agentId: c.agentId } : {}),
-    ...(c.journeyStage !== undefined ? { journeyStage: c.journeyStage } : {}),
-    ...(repeatContactId !== undefined ? { repeatContactId } : {}),
+export function fcrDeltasForKey<C extends FcrPoint>(fresh: readonly C[], gaps: readonly (FcrGap<C> | null)[], w: FcrWindow): FcrRepeatDelta<C>[] {
+  if (gaps.length !== fresh.length + 1) throw new PulseError("fcr_gaps_invalid", `expected ${fresh.length + 1} gaps, got ${gaps.length}`);
+  const out: FcrRepeatDelta<C>[] = [];
+  const add = (contact: C, next: FcrPoint, sign: 1 | -1) => {
+    const bin = repeatBin(next.t - contact.t, w);
+    if (bin !== null) out.push({ contact, bin, sign });
   };
+  // The first stored contact after fresh[i]: the first of the next non-empty gap.
+  const storedAfter: (C | null)[] = new Array<C | null>(fresh.length).fill(null);
+  let following: C | null = null;
+  for (let i = fresh.length - 1; i >= 0; i--) {
+    following = gaps[i + 1]?.first ?? following;
+    storedAfter[i] = following;
+  }
+  for (let i = 0; i < fresh.length; i++) {
+    const x = fresh[i] as C;
+    const before = gaps[i];
+    // A stored contact right before x: its next was the first stored after x, now it is x.
+    if (before) {
+      const oldNext = storedAfter[i];
+      if (oldNext) add(before.last, oldNext, -1);
+      add(before.last, x, 1);
+    }
+    const after = gaps[i + 1];
+    const next = after ? after.first : (fresh[i + 1] ?? null);
+    if (next) add(x, next, 1);
+  }
+  return out;
 }
 
-/** Keeps only the declared fields, so what is stored in Redis stays small and schema-valid. */
-function copyContact(c: FcrContact): FcrContact {
-  const { eventId, occurredAt, touchpoint, channel, segment, valueTier, agentId, journeyStage } = c;
-  return {
-    eventId,
-    occurredAt,
-    touchpoint,
-    channel,
-    ...(segment !== undefined ? { segment } : {}),
-    ...(valueTier !== undefined ? { valueTier } : {}),
-    ...(agentId !== undefined ? { agentId } : {}),
-    ...(journeyStage !== undefined ? { journeyStage } : {}),
-  };
+/** Sorts one key's new contacts and drops repeated ids (the first occurrence in time wins). */
+export function sortContacts<C extends FcrPoint>(contacts: readonly C[]): C[] {
+  const seen = new Set<string>();
+  const sorted = [...contacts].sort(compareContacts);
+  return sorted.filter((c) => (seen.has(c.id) ? false : (seen.add(c.id), true)));
 }
 
-function resolveOptions(o: FcrOptions | number): { w: number; l: number } {
-  const w = typeof o === "number" ? o : o.windowMs;
-  const l = typeof o === "number" ? 0 : (o.allowedLatenessMs ?? 0);
-  if (!(w > 0) || !Number.isFinite(w) || !(l >= 0) || !Number.isFinite(l))
-    throw new PulseError(
-      "fcr_options_invalid",
-      `FCR window must be > 0 and lateness ≥ 0 (got ${w}, ${l})`,
-    );
-  return { w, l };
+/** True for a customer id that names nobody in particular (excluded from FCR). */
+export function isPlaceholderCustomer(id: string, placeholders: ReadonlySet<string>): boolean {
+  return placeholders.has(id.trim().toLowerCase());
 }
 
-/**
- * The contract guarantees ISO-8601 timestamps, so an unparsable one here is a programming error
- * upstream, not an expected failure: it throws instead of silently producing a wrong verdict.
- */
-function toMillis(iso: string, what: string): number {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms))
-    throw new PulseError("fcr_time_invalid", `not an ISO-8601 time for ${what}: ${iso}`);
-  return ms;
+/** The placeholder set from a list (trimmed, lower-cased; the empty id is always a placeholder). */
+export function placeholderSet(ids: readonly string[]): ReadonlySet<string> {
+  return new Set(["", ...ids.map((s) => s.trim().toLowerCase())]);
 }

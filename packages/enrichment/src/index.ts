@@ -22,16 +22,20 @@ export { LEXICON_EN } from "./lexicon-en";
 export { topics, topicsTokens, TOPICS, type Topic } from "./topics";
 export { topicForContact, DEFAULT_TOPIC, slug, type ContactTopicInput } from "./contact-topic";
 export {
-  onContact,
-  onWindowClose,
-  parseFcrState,
-  FcrState,
+  compareContacts,
+  compareIds,
+  DEFAULT_FCR_BIN_MS,
   DEFAULT_FCR_WINDOW_MS,
-  type FcrContact,
-  type FcrVerdict,
-  type FcrOptions,
-  type FcrStep,
-  type FcrSkip,
+  DEFAULT_PLACEHOLDER_CUSTOMERS,
+  fcrDeltasForKey,
+  isPlaceholderCustomer,
+  placeholderSet,
+  repeatBin,
+  sortContacts,
+  type FcrGap,
+  type FcrPoint,
+  type FcrRepeatDelta,
+  type FcrWindow,
 } from "./fcr";
 export {
   CustomerProfile,

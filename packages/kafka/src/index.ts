@@ -1,6 +1,6 @@
 export { TOPIC_NAMES, topicNames, type Topics, type TopicRole } from "./topics";
 export { createKafka, type KafkaClientConfig } from "./client";
-export { createProducer, type OutMessage, type PulseProducer } from "./producer";
+export { createProducer, isFatalProducerError, type OutMessage, type PulseProducer } from "./producer";
 export {
   createBatchConsumer,
   type BatchConsumer,

@@ -3,3 +3,4 @@ export * from "./errors";
 export * from "./logger";
 export * from "./metrics";
 export * from "./progress";
+export * from "./shutdown";

@@ -6,7 +6,7 @@
 import { STATISTICS } from "./statistics";
 
 type Stat = (typeof STATISTICS)[number];
-type ValueOf<S extends Stat> = S["kind"] extends "histogram" ? Record<string, number> : number;
+type ValueOf<S extends Stat> = S["kind"] extends "histogram" | "signedHistogram" ? Record<string, number> : number;
 
 /** One merged group of statistics, as a read with READ_AGGREGATES returns it. */
 export type StatsValues = { [S in Stat as S["name"]]: ValueOf<S> };
@@ -41,5 +41,5 @@ export function scoreInput<N extends ScoreName>(row: StatsValues, score: N): Sco
 
 /** An all-zero group: the statistics of a group that had no data in a period. */
 export function emptyValues(): StatsValues {
-  return Object.fromEntries(STATISTICS.map((s) => [s.name, s.kind === "histogram" ? {} : 0])) as StatsValues;
+  return Object.fromEntries(STATISTICS.map((s) => [s.name, s.kind === "histogram" || s.kind === "signedHistogram" ? {} : 0])) as StatsValues;
 }

@@ -10,7 +10,7 @@ export const ROLLUP_DIMENSIONS = ROLLUP_KEY.filter((c) => c !== "bucket");
 /** Every statistic column, in declaration order: `SELECT <this> FROM rollup_x` reads them raw. */
 export const STAT_COLUMNS: readonly string[] = STATISTICS.map((s) => s.name);
 
-/** The merge aggregate of every statistic (`sum(events) AS events`, `uniqExactMerge(fcr_contacts) AS fcr_contacts`, ...). */
+/** The merge aggregate of every statistic (`sum(events) AS events`, `sumMap(wait_hist) AS wait_hist`, ...). */
 export const READ_AGGREGATES: readonly string[] = STATISTICS.map((s) => `${KINDS[s.kind].read}(${s.name}) AS ${s.name}`);
 
 /** The ClickHouse column type of every statistic, as the rollup tables declare it. */
@@ -21,7 +21,7 @@ export function statisticsOf(source: Source): (typeof STATISTICS)[number][] {
 }
 
 /** The time column each source is bucketed by. */
-const TIME_OF: Record<Source, string> = { feedback_events: "occurred_at", fcr_verdicts: "occurred_at" };
+const TIME_OF: Record<Source, string> = { feedback_events: "occurred_at", fcr_contacts: "occurred_at", fcr_repeats: "occurred_at" };
 
 /**
  * The SELECT of the materialized view that folds one source's rows into rollup_minute. `final`
@@ -51,20 +51,11 @@ FROM ${GRAINS.minute.table}
 GROUP BY ${dims}, bucket`;
 }
 
-/**
- * Re-folds one source's stored rows into rollup_minute (the hour and day rollups follow through
- * their cascade views): what a replay runs after deleting a range's buckets for the statistics it
- * does not re-derive from the events. `where` is the caller's filter with bound parameters.
- */
-export function refoldSql(source: Source, where: string): string {
-  const columns = [...ROLLUP_KEY, ...statisticsOf(source).map((s) => s.name)].join(", ");
-  return `INSERT INTO ${GRAINS.minute.table} (${columns})\n${foldSelect(source, { where, final: true })}`;
-}
-
 /** View names, as the migrations create them. */
 export const VIEWS = {
   feedback_events: "rollup_minute_events_mv",
-  fcr_verdicts: "rollup_minute_fcr_mv",
+  fcr_contacts: "rollup_minute_fcr_contacts_mv",
+  fcr_repeats: "rollup_minute_fcr_repeats_mv",
   hour: "rollup_hour_from_minute_mv",
   day: "rollup_day_from_minute_mv",
 } as const;
@@ -72,11 +63,11 @@ export const VIEWS = {
 /**
  * The statements that (re)create every rollup view from the declaration: what a migration that
  * adds or drops a statistic pastes after its ALTER TABLEs (print them with `pnpm --filter
- * @pulse/rollups sql`). The FCR view is left alone unless `withFcr` (its owner changes it).
+ * @pulse/rollups sql`). The FCR views are left alone unless `withFcr` (their owner changes them).
  */
 export function viewStatements(opts: { withFcr?: boolean } = {}): string[] {
   const out: string[] = [];
-  const sources: Source[] = opts.withFcr ? ["feedback_events", "fcr_verdicts"] : ["feedback_events"];
+  const sources: Source[] = opts.withFcr ? ["feedback_events", "fcr_contacts", "fcr_repeats"] : ["feedback_events"];
   for (const source of sources) {
     out.push(`DROP VIEW IF EXISTS ${VIEWS[source]}`);
     out.push(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${VIEWS[source]} TO ${GRAINS.minute.table} AS\n${foldSelect(source)}`);

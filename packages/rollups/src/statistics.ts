@@ -18,13 +18,13 @@ export const KINDS = {
   float: { type: "SimpleAggregateFunction(sum, Float64)", cascade: "sum", read: "sum" },
   /** An exact histogram: Map(value → count), merged by adding counts key by key. */
   histogram: { type: "SimpleAggregateFunction(sumMap, Map(UInt32, UInt64))", cascade: "sumMap", read: "sumMap" },
-  /** An exact set of ids, counted when read. */
-  set: { type: "AggregateFunction(uniqExact, String)", cascade: "uniqExactMergeState", read: "uniqExactMerge" },
+  /** A histogram of signed counts (outcome changes: +1 and −1 rows), merged by adding key by key. */
+  signedHistogram: { type: "SimpleAggregateFunction(sumMap, Map(UInt32, Int64))", cascade: "sumMap", read: "sumMap" },
 } as const;
 export type Kind = keyof typeof KINDS;
 
 /** The table whose rows a statistic folds: each source has its own materialized view into rollup_minute. */
-export type Source = "feedback_events" | "fcr_verdicts";
+export type Source = "feedback_events" | "fcr_contacts" | "fcr_repeats";
 
 /**
  * The scores the query service computes, each from named sufficient statistics (the field names
@@ -122,8 +122,18 @@ export const STATISTICS = [
   stat("gap_sum", "signed", `sumIf(${GAP}, ${BOTH})`, [["expectationGap", "sumGap"]], "Σ (experience − expectation), paired per answer"),
   stat("gap_sum_sq", "count", `sumIf(toUInt64(${GAP} * ${GAP}), ${BOTH})`, [["expectationGap", "sumSqGap"]], "Σ (experience − expectation)²"),
   stat("gap_short", "count", `countIf(${BOTH} AND experience < expectation)`, [["expectationGap", "short"]], "answers where experience fell short of expectation"),
-  stat("fcr_contacts", "set", "uniqExactState(contact_id)", [["fcr", "n"]], "contacts with an FCR verdict (exact set of contact ids)", "fcr_verdicts"),
-  stat("fcr_resolved", "set", "uniqExactStateIf(contact_id, resolved = 1)", [["fcr", "successes"]], "of them resolved at first contact", "fcr_verdicts"),
+  // FCR: one cohort per bucket of the contacts' own time. Read per bucket, never summed into a rate
+  // over a range (whether a cohort's verdicts are final depends on its age): @pulse/scoring
+  // fcrScores takes the cohorts, so these feed no score through scoreInput.
+  stat("fcr_n", "count", "count()", [], "contacts of identified customers that occurred in the bucket (an FCR cohort)", "fcr_contacts"),
+  stat(
+    "fcr_repeat_hist",
+    "signedHistogram",
+    "sumMap(map(repeat_bin, toInt64(sign)))",
+    [],
+    "Map(minute bin of the time to the next contact of the same customer and topic, ≤ W → contacts), from signed outcome changes",
+    "fcr_repeats",
+  ),
 ] as const satisfies readonly Statistic[];
 
 export type StatisticName = (typeof STATISTICS)[number]["name"];

@@ -58,7 +58,7 @@ beforeAll(async () => {
     catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
     maxChunk: 5000,
     partitionsConcurrently: 1,
-    fcr: { windowMs: 7 * 86_400_000, graceMs: 0, sweepIntervalMs: 3_600_000 },
+    fcr: { windowMs: 7 * 86_400_000 },
   });
   await worker.start();
   collector = await createCollectorApp({

@@ -170,7 +170,7 @@ beforeAll(async () => {
     catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
     maxChunk: 1000,
     partitionsConcurrently: 3,
-    fcr: { windowMs: 7 * 86_400_000, graceMs: 0, sweepIntervalMs: 3_600_000 },
+    fcr: { windowMs: 7 * 86_400_000 },
   });
   await worker.start();
   collector = await createCollectorApp({

@@ -19,6 +19,7 @@ const HELP = `pulse — customer feedback in, live CX scores out
   pulse catalogue load <file> --tenant <t> | show --tenant <t> | remove --tenant <t>
                                     the tenant's touchpoint catalogue (enrichment and query targets)
   pulse test                        (from ./pulse) install, start what the tests need, run every test
+  pulse bench collector|pipeline|query  (from ./pulse) a bench; each starts what it needs
 
 Configuration comes from the environment; see README.md.`;
 
@@ -52,10 +53,11 @@ async function run(argv: string[]): Promise<number> {
       return startCommand(ctx, args);
     }
     case "stack": {
-      // The stack CLI owns its signals (Ctrl-C stops exactly what it started): run it as a child.
-      const { spawnSync } = await import("node:child_process");
-      const r = spawnSync(process.execPath, ["--import", "tsx", `${root}infra/local/src/cli.ts`, ...rest], { stdio: "inherit" });
-      return r.status ?? 1;
+      // In this process, not a child: a supervisor that sends SIGTERM to this pid only must stop
+      // the stack too (`up` handles the signals, stops what it started and exits).
+      const { runStackCommand } = await import("@pulse/local-stack");
+      await runStackCommand(rest, process.env);
+      return process.exitCode === undefined ? 0 : Number(process.exitCode);
     }
     case undefined:
     case "help":
@@ -79,3 +81,6 @@ try {
     process.exitCode = 1;
   }
 }
+// `start` has stopped every role within its deadlines: a client still retrying a broker that is
+// gone must not keep the process alive after "pulse: stopped".
+if (process.argv[2] === "start") process.exit(Number(process.exitCode ?? 0));

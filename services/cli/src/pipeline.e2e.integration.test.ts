@@ -97,7 +97,7 @@ beforeAll(async () => {
     catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
     maxChunk: 1000,
     partitionsConcurrently: 3,
-    fcr: { windowMs: 7 * 86_400_000, graceMs: 0, sweepIntervalMs: 3_600_000 },
+    fcr: { windowMs: 7 * 86_400_000 },
   });
   await worker.start();
   collector = await createCollectorApp({
@@ -224,14 +224,13 @@ describe("pipeline end to end", () => {
       if (Number(row?.n) >= events.length || Date.now() > deadline) break;
       await new Promise((res) => setTimeout(res, 200));
     }
-    // The chunk is committed (FCR state included) once the group's offsets reach the end.
+    // The chunk is committed (its FCR contacts and outcome rows included) once the group's offsets reach the end.
     for (;;) {
       const lag = await consumerLag(kafka, `g-${tenant}`, topicNames(`${tenant}.`).feedback);
       if (lag.every((p) => p.lag === 0n) || Date.now() > deadline) break;
       await new Promise((res) => setTimeout(res, 200));
     }
-    // Every window of these (past) contacts has closed: decide the rest.
-    await worker.sweepFcr(Date.now() + 8 * 86_400_000);
+    // Every window of these (past) contacts has closed: the served FCR is final, nothing to sweep.
   });
 
   it("serves every figure exactly as an independent computation gives it", async () => {

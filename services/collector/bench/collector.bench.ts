@@ -1,7 +1,9 @@
 /**
  * Collector throughput vs. producing directly with kafkajs, in the same run on the same broker.
  *
- *   pnpm bench:collector          (KAFKA_BROKERS, REDIS_URL default to the local dev stack)
+ *   pnpm bench:collector   (or ./pulse bench collector): starts a broker of its own and uses the
+ *                          Redis at REDIS_URL (default 127.0.0.1:6379/0, started when none answers);
+ *                          KAFKA_BROKERS=host:port benches an existing broker instead
  *   BENCH_SECONDS=20 BENCH_CLIENTS=16 BENCH_VARIANTS=direct,per-request,linger0,linger2,linger5
  *
  * The collector runs in this process (so process.cpuUsage() is its CPU) on loopback with the real
@@ -13,8 +15,11 @@ import { spawn } from "node:child_process";
 import { request as httpRequest, Agent } from "node:http";
 import { makeSampleEvent } from "@pulse/contract/fixtures";
 import { EVENT_TYPES, type FeedbackEvent } from "@pulse/contract";
-import { createKafka, createProducer, kafkaReachable, topicNames } from "@pulse/kafka";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createKafka, createProducer, ensureTopics, kafkaReachable, topicNames } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
+import { ensureRedis, startPrivateKafka, stderrProgress } from "@pulse/local-stack";
 import { createRedis } from "@pulse/redis";
 import { createCollectorApp } from "../src/app";
 import { hashApiKey } from "../src/api-keys";
@@ -22,6 +27,7 @@ import { createRedisDedupStore } from "../src/dedup-store";
 import { toKafkaMessage } from "../src/ingest-pipeline";
 
 const BATCH = 100;
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Batch `n` of a run: 100 events of every type, unique ids, customers spread over partitions. */
 function makeBatch(run: string, n: number): FeedbackEvent[] {
@@ -185,14 +191,27 @@ async function main(): Promise<void> {
     await client(url ?? "", key ?? "", Number(clients), Number(seconds), run ?? "run");
     return;
   }
-  const brokers = (process.env.KAFKA_BROKERS ?? "localhost:9092").split(",");
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
   const seconds = Number(process.env.BENCH_SECONDS ?? 20);
   const clients = Number(process.env.BENCH_CLIENTS ?? 16);
   const variants = (process.env.BENCH_VARIANTS ?? "direct,per-request,linger0,linger2,linger5").split(",");
+  // Every bench starts what it needs: a broker of its own (as bench:pipeline does) unless one is named.
+  const own = process.env.KAFKA_BROKERS ? null : await startPrivateKafka({ root: REPO_ROOT, progress: stderrProgress });
+  const redis = await ensureRedis(redisUrl, { dataDir: join(REPO_ROOT, ".cache", "bench-redis"), logDir: join(REPO_ROOT, ".cache", "bench-redis", "logs"), progress: stderrProgress });
+  try {
+    const brokers = own ? own.brokers : (process.env.KAFKA_BROKERS ?? "").split(",");
+    if (own) await ensureTopics(createKafka({ brokers, clientId: "bench-setup", logger: silentLogger }), [{ topic: topicNames().feedback, numPartitions: 6 }]);
+    await runVariants({ brokers, redisUrl, seconds, clients, variants });
+  } finally {
+    await own?.stop();
+    await redis.stop();
+  }
+}
+
+async function runVariants({ brokers, redisUrl, seconds, clients, variants }: { brokers: string[]; redisUrl: string; seconds: number; clients: number; variants: string[] }): Promise<void> {
   const probe = createKafka({ brokers, clientId: "bench-probe", logger: silentLogger, retries: 1 });
   if (!(await kafkaReachable(probe, topicNames().feedback))) {
-    process.stderr.write(`Kafka at ${brokers.join(",")} has no ${topicNames().feedback} topic or is down: start the dev stack (pnpm --filter @pulse/local-stack up) or set KAFKA_BROKERS.\n`);
+    process.stderr.write(`Kafka at ${brokers.join(",")} has no ${topicNames().feedback} topic or is down (KAFKA_BROKERS names it; unset, the bench starts its own).\n`);
     process.exit(1);
   }
   process.stdout.write(`collector bench: ${clients} clients × batches of ${BATCH} events, ${seconds} s per variant, broker ${brokers.join(",")}, node ${process.version}\n`);

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { createHttpServer } from "@pulse/http";
-import type { PulseProducer, Topics } from "@pulse/kafka";
-import type { Logger, Registry } from "@pulse/kit";
+import { createKafka, createProducer, kafkaReachable, topicNames, type PulseProducer, type Topics } from "@pulse/kafka";
+import { createMetricsRegistry, type Logger, type Registry, type Shutdown } from "@pulse/kit";
+import { createRedis } from "@pulse/redis";
 import { createKeyring, type ApiKeyEntry, type Keyring } from "./api-keys";
-import type { DedupStore } from "./dedup-store";
+import { createRedisDedupStore, type DedupStore } from "./dedup-store";
 import { createIngestPipeline } from "./ingest-pipeline";
 import { createCollectorMetrics } from "./metrics";
 import { documentIngestRoutes } from "./openapi";
@@ -24,7 +25,7 @@ export interface CollectorLimits {
   lingerMs: number;
   maxSendBytes: number;
   maxInFlight?: number;
-  /** Share Kafka sends between concurrent requests (default true). */
+  /** Share Kafka sends between concurrent requests (default true; false only in the bench, for comparison). */
   coalesce?: boolean;
   /** The earliest occurredAt accepted (default: the contract's, 2000-01-01T00:00:00Z). */
   minOccurredAt?: Date;
@@ -40,7 +41,6 @@ export function collectorLimits(c: CollectorConfig): CollectorLimits {
     produceTimeoutMs: c.PRODUCE_TIMEOUT_MS,
     lingerMs: c.PRODUCE_LINGER_MS,
     maxSendBytes: c.PRODUCE_MAX_SEND_BYTES,
-    coalesce: c.PRODUCE_COALESCE,
     minOccurredAt: c.PULSE_MIN_OCCURRED_AT,
   };
 }
@@ -113,6 +113,46 @@ export async function createCollectorApp(deps: CollectorDeps): Promise<FastifyIn
   await app.ready();
   documentIngestRoutes((app as unknown as { swagger(): Parameters<typeof documentIngestRoutes>[0] }).swagger(), WEBHOOK_ADAPTERS);
   return app;
+}
+
+export interface StartCollectorDeps {
+  logger: Logger;
+  shutdown: Shutdown;
+  metrics?: Registry;
+}
+
+/**
+ * Starts the collector: the one way, used by main.ts and by standalone `pulse start`. Every client
+ * is registered with `deps.shutdown` as soon as it exists (a failed start stops what it opened).
+ */
+export async function startCollector(config: CollectorConfig, deps: StartCollectorDeps): Promise<{ app: FastifyInstance; url: string }> {
+  const { logger, shutdown } = deps;
+  const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+  // Requests to the broker time out (10 s) before an answer's own limit (PRODUCE_TIMEOUT_MS, 15 s), so a 503 normally
+  // means the producer gave up, not that a late acknowledgement may still follow.
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger, requestTimeoutMs: 10_000 });
+  const producer = createProducer(kafka);
+  shutdown.add({ name: "collector kafka producer", run: () => producer.disconnect(), deadlineMs: 5_000 });
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
+  redis.on("error", (e: Error) => logger.debug({ err: e.message }, "redis connection error"));
+  shutdown.add({ name: "collector redis", run: () => redis.disconnect(), deadlineMs: 2_000 });
+  const app = await createCollectorApp({
+    producer,
+    topics,
+    dedup: createRedisDedupStore(redis, { windowSeconds: config.IDEMPOTENCY_WINDOW_HOURS * 3600 }),
+    keys: config.apiKeys,
+    logger,
+    metrics: deps.metrics ?? createMetricsRegistry("collector"),
+    limits: collectorLimits(config),
+    ready: async () => ({ ok: await kafkaReachable(kafka, topics.feedback), detail: { kafka: config.KAFKA_BROKERS } }),
+  });
+  // Closing answers the requests in flight (the batcher drains) before the producer goes.
+  shutdown.add({ name: "collector http", run: () => app.close(), deadlineMs: 10_000 });
+  // Connect eagerly so the first request does not pay for it; a broker that is down now is retried per request.
+  producer.connect().catch((e: unknown) => logger.warn({ err: (e as Error).message }, "Kafka not reachable at start-up; will retry per request"));
+  const url = await app.listen({ host: config.HOST, port: config.PORT });
+  logger.info({ url, keys: config.apiKeys.length, topic: topics.feedback }, "collector listening");
+  return { app, url };
 }
 
 export { loadCollectorConfig, type CollectorConfig } from "./config";

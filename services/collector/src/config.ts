@@ -24,8 +24,6 @@ export const collectorEnvSchema = z
     RATE_LIMIT_BURST: fields.positiveInt.default(20_000),
     /** Concurrent requests wait this long to share one Kafka send (0 = no linger, still coalesced while a send is in flight). */
     PRODUCE_LINGER_MS: z.coerce.number({ error: "must be a number" }).min(0, "must be >= 0").max(100, "must be <= 100").default(5),
-    /** false: one Kafka send per request (no sharing); for comparison, see bench/. */
-    PRODUCE_COALESCE: fields.bool.default(true),
     /** Upper bound of one Kafka send (uncompressed); below the topic's max.message.bytes (1 MiB). */
     PRODUCE_MAX_SEND_BYTES: fields.byteSize.default(900 * 1024),
     /** An HTTP answer never waits longer than this for Kafka; past it the request gets 503. */

@@ -1,16 +1,19 @@
 /**
  * The jobs runner: BullMQ workers for the queues implemented here (today: import) plus a small
- * HTTP server with /healthz, /readyz and /metrics. `main.ts` only parses config and calls this.
+ * HTTP server with /healthz, /readyz and /metrics. `createJobsApp` receives its clients (the
+ * import's Kafka producer and S3 resolver, the BullMQ queue factory); `startJobs` builds them from
+ * the config and is the one way to start the runner (main.ts and standalone `pulse start`).
  */
 import type { FastifyInstance } from "fastify";
 import { createHttpServer } from "@pulse/http";
-import { createMetricsRegistry, type Logger, type Registry } from "@pulse/kit";
-import { createQueueFactory, QUEUE_NAMES } from "@pulse/redis";
+import { createMetricsRegistry, type Logger, type Registry, type Shutdown } from "@pulse/kit";
+import { createQueueFactory, QUEUE_NAMES, type QueueFactory } from "@pulse/redis";
 import type { JobsConfig } from "./config";
 import type { ImportJobData, ImportResult } from "./import/import.job";
 import { createImportMetrics } from "./import/import.metrics";
 import { createImportProcessor } from "./import/import.processor";
 import { importDepsFromConfig } from "./import/import.runner";
+import type { ImportDeps } from "./import/run-import";
 
 export interface JobsApp {
   readonly http: FastifyInstance;
@@ -20,10 +23,17 @@ export interface JobsApp {
   stop(): Promise<void>;
 }
 
-export async function createJobsApp(config: JobsConfig, logger: Logger): Promise<JobsApp> {
-  const metrics = createMetricsRegistry("jobs");
-  const { deps, producer } = importDepsFromConfig(config, { logger: logger.child({ queue: QUEUE_NAMES.import }), metrics: createImportMetrics(metrics) });
-  const queues = createQueueFactory({ redis: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
+export interface JobsDeps {
+  config: JobsConfig;
+  logger: Logger;
+  metrics: Registry;
+  /** The import's clients: Kafka producer, input resolver (S3 or local files), topic and limits. */
+  importDeps: ImportDeps;
+  queues: QueueFactory;
+}
+
+export async function createJobsApp(d: JobsDeps): Promise<JobsApp> {
+  const { config, logger, metrics, importDeps: deps, queues } = d;
   let worker: ReturnType<typeof queues.worker<ImportJobData, ImportResult>> | null = null;
   const http = await createHttpServer({
     name: "pulse-jobs",
@@ -54,7 +64,23 @@ export async function createJobsApp(config: JobsConfig, logger: Logger): Promise
       // Let a running import finish its current batch, then close; BullMQ hands unfinished jobs on.
       await worker?.close();
       await http.close();
-      await producer.disconnect();
     },
   };
+}
+
+/**
+ * Starts the jobs runner: builds its clients from the config, registering each with
+ * `deps.shutdown` as soon as it exists, then starts the workers and the HTTP server.
+ */
+export async function startJobs(config: JobsConfig, deps: { logger: Logger; shutdown: Shutdown; metrics?: Registry }): Promise<{ app: JobsApp; url: string }> {
+  const { logger, shutdown } = deps;
+  const metrics = deps.metrics ?? createMetricsRegistry("jobs");
+  const { deps: importDeps, producer } = importDepsFromConfig(config, { logger: logger.child({ queue: QUEUE_NAMES.import }), metrics: createImportMetrics(metrics) });
+  shutdown.add({ name: "jobs kafka producer", run: () => producer.disconnect(), deadlineMs: 5_000 });
+  const queues = createQueueFactory({ redis: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
+  const app = await createJobsApp({ config, logger, metrics, importDeps, queues });
+  // A running import finishes its current batch; BullMQ hands unfinished jobs on.
+  shutdown.add({ name: "jobs workers", run: () => app.stop(), deadlineMs: 15_000 });
+  const url = await app.start();
+  return { app, url };
 }

@@ -1,5 +1,5 @@
 export { JobsEnv, loadJobsConfig, type JobsConfig } from "./config";
-export { createJobsApp, type JobsApp } from "./app";
+export { createJobsApp, startJobs, type JobsApp, type JobsDeps } from "./app";
 export { ImportJobData, TENANT_PATTERN, TENANT_RULE, type ImportProgress, type ImportResult } from "./import/import.job";
 export { runImport, type ImportDeps, type ProgressSink } from "./import/run-import";
 export { createImportProcessor } from "./import/import.processor";

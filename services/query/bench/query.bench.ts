@@ -19,6 +19,7 @@ import autocannon from "autocannon";
 import { createReader, migrate, openClickHouse, type ClickHouse, type Reader } from "@pulse/clickhouse";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createRedis, redisReady, type Redis } from "@pulse/redis";
+import { ensureRedis } from "@pulse/local-stack";
 import { STATISTICS } from "@pulse/rollups";
 import { createQueryApp, type QueryApp } from "../src/app";
 import { GRAINS, WINDOWS, iso, windowRange, type WindowName } from "../src/params-fns";
@@ -68,7 +69,8 @@ FROM (SELECT number, cityHash64(number) % 100 AS r FROM numbers({offset:UInt64},
 /** The baseline: the rollups' aggregate computed straight from the raw rows of the window. */
 const RAW_SQL = `
 SELECT touchpoint,
-  ${STATISTICS.map((s) => (s.source === "feedback_events" ? `${s.fold} AS ${s.name}` : `toUInt64(0) AS ${s.name}`)).join(",\n  ")}
+  ${STATISTICS.map((s) => (s.source === "feedback_events" ? `${s.fold} AS ${s.name}` : s.kind === "count" ? `toUInt64(0) AS ${s.name}` : `CAST(map(), 'Map(UInt32, Int64)') AS ${s.name}`)).join(",\n  ")},
+  CAST([] AS Array(Tuple(UInt32, UInt32, UInt64, Map(UInt32, Int64)))) AS fcr_cohorts
 FROM feedback_events
 WHERE tenant = {tenant:String}
   AND occurred_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC') AND occurred_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
@@ -105,7 +107,7 @@ function addBaselineRoute(app: QueryApp, reader: Reader): void {
     const w = ((request.query as Record<string, string>).window ?? "15m") as WindowName;
     const range = windowRange(w, Date.now(), GRAINS.minute);
     const rows = await reader.query<StatsRow>(RAW_SQL, { tenant: TENANT, from: range.from, to: range.to });
-    return { from: iso(range.from), to: iso(range.to), groups: rows.map((r) => ({ key: { touchpoint: r.touchpoint }, ...scoreGroup(r) })) };
+    return { from: iso(range.from), to: iso(range.to), groups: rows.map((r) => ({ key: { touchpoint: r.touchpoint }, ...scoreGroup(r, { now: Date.now(), allowedLatenessMs: 3_600_000, windowMs: 7 * 86_400_000 }) })) };
   });
 }
 
@@ -163,7 +165,13 @@ async function main(): Promise<void> {
   addBaselineRoute(uncached, reader);
   const uncachedUrl = await uncached.listen({ host: "127.0.0.1", port: 0 });
 
-  let redis: Redis | undefined = createRedis({ url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", keyPrefix: `pulse-bench:${process.pid}:` });
+  // Every bench starts what it needs: redis-server when none answers at REDIS_URL.
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const ownRedis = await ensureRedis(redisUrl, { dataDir: join(REPO, ".cache", "bench-redis"), logDir: join(REPO, ".cache", "bench-redis", "logs"), progress: log }).catch((e: unknown) => {
+    log(`redis: could not start one (${e instanceof Error ? e.message : String(e)})`);
+    return undefined;
+  });
+  let redis: Redis | undefined = createRedis({ url: redisUrl, keyPrefix: `pulse-bench:${process.pid}:` });
   redis.on("error", () => undefined);
   try {
     await redisReady(redis, 2000);
@@ -215,6 +223,7 @@ async function main(): Promise<void> {
   await uncached.close();
   await cached?.close();
   redis?.disconnect();
+  await ownRedis?.stop();
   await ch.close();
   // A generated 10M-event database is half a gigabyte: keep it only when the caller chose the folder.
   if (!process.env.BENCH_DIR) rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ const METRIC_FORMAT = {
   csatTop2: (v) => `${v.toFixed(1)}%`,
   ces: (v) => v.toFixed(2),
   fcr: (v) => `${(v * 100).toFixed(1)}%`,
+  fcrEarly: (v) => `${(v * 100).toFixed(1)}%`,
   abandonment: (v) => `${(v * 100).toFixed(1)}%`,
   waitMean: (v) => `${v.toFixed(1)} s`,
   waitP90: (v) => `${v.toFixed(0)} s`,
@@ -124,6 +125,19 @@ function throttle(fn, ms) {
 
 const fmt = (v, digits = 1) => (v === null || v === undefined ? "–" : Number(v).toFixed(digits));
 const pct = (v) => (v === null || v === undefined ? "–" : `${(v * 100).toFixed(1)}%`);
+
+// FCR as served: a rate only over contacts whose window has closed; open windows are a count
+// beside it, and the Kaplan–Meier estimate says how far (in hours) it reaches. Never a share of
+// undecided contacts.
+function fcrText(f) {
+  const parts = [f.value === null ? "FCR – (no closed window)" : `FCR ${pct(f.value)} (n ${f.n})`];
+  if (f.pending.contacts > 0) parts.push(`${f.pending.contacts} pending`);
+  if (f.early.value !== null && !(f.value !== null && f.early.reachesWindow)) {
+    const reach = f.early.reachesWindow ? `${f.windowDays} d` : `${Math.floor(f.early.horizonHours)} h`;
+    parts.push(`no repeat within ${reach}: ${pct(f.early.value)} (early)`);
+  }
+  return parts.join(", ");
+}
 const ci = (c, digits = 1) => (c ? `[${fmt(c[0], digits)}, ${fmt(c[1], digits)}]` : "");
 
 function targetStatus(targets) {
@@ -169,7 +183,7 @@ function renderCards(body) {
     card.querySelector(".ci").textContent = h.detail;
     card.querySelector(".gap").textContent = gapText(g);
     card.querySelector(".meta").textContent =
-      `CSAT ${fmt(g.csat.top2Box)}% · FCR ${pct(g.fcr.value)} · wait p90 ${g.waitSeconds.p90 ?? "–"} s · complaints ${g.complaints.opened}`;
+      `CSAT ${fmt(g.csat.top2Box)}% · ${fcrText(g.fcr)} · wait p90 ${g.waitSeconds.p90 ?? "–"} s · complaints ${g.complaints.opened}`;
     card.setAttribute("aria-label", `${tp}: ${h.aria}, ${status.text}`);
   }
   for (const card of [...root.children]) if (!seen.has(card.dataset.touchpoint)) card.remove();
@@ -257,7 +271,7 @@ async function refreshPain() {
       li.querySelector(".hint").textContent = `score ${p.score.toFixed(0)}`;
       const [why, topicLine] = li.querySelectorAll(".why");
       why.textContent =
-        `${e.complaints} complaints · ${e.repeatContacts.toFixed(0)} repeat contacts · ` +
+        `${e.complaints} complaints · ${e.repeatContacts.toFixed(0)} repeat contacts (closed-window FCR ${pct(e.fcr.value)}, ${e.fcr.pending} pending) · ` +
         (e.gapMetric ? `${e.shortfallContacts.toFixed(0)} contacts short of ${e.gapMetric} target` : "targets met");
       topicLine.textContent = `Topics: ${topics}`;
       return li;
@@ -297,11 +311,11 @@ function drillTable(el, dim, body) {
   const rows = body.groups
     .map(
       (g) => `<tr><td>${escapeHtml(g.key[dim] || "(none)")}</td><td>${fmt(g.nps.value)}</td><td>${g.nps.n}</td><td>${fmt(g.csat.top2Box)}%</td>
-        <td>${pct(g.fcr.value)}</td><td>${g.waitSeconds.p90 ?? "–"}</td><td>${g.complaints.opened}</td></tr>`,
+        <td title="${escapeHtml(fcrText(g.fcr))}">${pct(g.fcr.value)}${g.fcr.pending.contacts > 0 ? ` <span class="hint">+${g.fcr.pending.contacts} pending</span>` : ""}</td><td>${g.waitSeconds.p90 ?? "–"}</td><td>${g.complaints.opened}</td></tr>`,
     )
     .join("");
   el.innerHTML = `<thead><tr><th scope="col">${dim}</th><th scope="col">NPS</th><th scope="col">n</th><th scope="col">CSAT</th>
-    <th scope="col">FCR</th><th scope="col">wait p90</th><th scope="col">complaints</th></tr></thead><tbody>${rows}</tbody>`;
+    <th scope="col">FCR (closed)</th><th scope="col">wait p90</th><th scope="col">complaints</th></tr></thead><tbody>${rows}</tbody>`;
 }
 
 async function refreshDrill() {

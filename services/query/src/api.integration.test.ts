@@ -17,6 +17,7 @@ import {
   compareShareRef,
   diffClose,
   generateDataset,
+  inRange,
   insertDataset,
   openTestDb,
   pearson,
@@ -24,7 +25,6 @@ import {
   scoresRef,
   welchRef,
   type Dataset,
-  type Predicate,
   type ScoresRef,
 } from "./fixtures.test-helper";
 import { parseTokenSpec } from "./tokens";
@@ -78,7 +78,6 @@ function expectClose(actual: unknown, expected: unknown): void {
   expect(diffClose(actual, expected)).toEqual([]);
 }
 
-const inRange = (from: number, to: number, extra: Predicate = () => true): Predicate => (e) => e.at >= from && e.at < to && extra(e);
 const windowEnd = Math.floor(NOW / MINUTE) * MINUTE + MINUTE;
 
 function targetRef(value: number | null, ci: readonly [number, number] | null, target: number) {
@@ -154,6 +153,37 @@ describe("GET /v1/scores", () => {
       const ref = scoresRef(acme, inRange(windowEnd - DAY, windowEnd, (e) => e.tenant === "acme" && e.touchpoint === "ivr" && e.journeyStage === g.key.journeyStage));
       expectClose(g, { ...ref, targets: targetsRef("acme", "ivr", ref) });
     }
+  });
+});
+
+describe("first-contact resolution over cohorts", () => {
+  it("serves closed-window FCR, the pending count and the Kaplan–Meier estimate equal to a brute force over contacts from 10 days ago to now", async () => {
+    const from = Date.parse("2025-05-31T00:00:00Z");
+    const to = windowEnd;
+    const r = await get(`/v1/scores?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&groupBy=touchpoint`);
+    expect(r.status).toBe(200);
+    const groups = r.body.groups as (Group & { fcr: ScoresRef["fcr"] })[];
+    expect(groups.map((g) => g.key.touchpoint)).toEqual(["chat", "ivr", "relationship", "store"]);
+    for (const g of groups) {
+      const ref = scoresRef(acme, inRange(from, to, (e) => e.tenant === "acme" && e.touchpoint === g.key.touchpoint));
+      expectClose(g.fcr, ref.fcr);
+      if (g.key.touchpoint === "relationship") continue; // surveys only: no contacts
+      // Every kind of figure is present: final verdicts, contacts still open, and an early estimate.
+      expect(ref.fcr.n).toBeGreaterThan(50);
+      expect(ref.fcr.pending.contacts).toBeGreaterThan(50);
+      expect(ref.fcr.early.value).not.toBeNull();
+    }
+    // The last 24 hours alone: nothing is final, so there is no rate, only pending contacts and an
+    // early estimate whose horizon is short of the window (the old figure showed only failures here).
+    const day = await get("/v1/scores?window=24h&touchpoint=chat");
+    const chat = (day.body.groups as { fcr: ScoresRef["fcr"] }[])[0]!.fcr;
+    const ref = scoresRef(acme, inRange(windowEnd - DAY, windowEnd, (e) => e.tenant === "acme" && e.touchpoint === "chat"));
+    expectClose(chat, ref.fcr);
+    expect(chat.value).toBeNull();
+    expect(chat.n).toBe(0);
+    expect(chat.pending.knownUnresolved).toBeGreaterThan(0);
+    expect(chat.early.reachesWindow).toBe(false);
+    expect(chat.early.horizonHours).toBeLessThan(24);
   });
 });
 
@@ -294,7 +324,7 @@ describe("GET /v1/pain-points", () => {
             complaintsPer1000: volume > 0 ? (1000 * s.complaints.opened) / volume : null,
             repeatContacts: volume * repeatRate,
             repeatContactRate: repeatRate,
-            fcr: { value: s.fcr.value, n: s.fcr.n },
+            fcr: { value: s.fcr.value, n: s.fcr.n, pending: s.fcr.pending.contacts },
             nps: { value: s.nps.value, n: s.nps.n },
             csatTop2: { value: s.csat.top2Box, n: s.csat.n },
             targets: t,

@@ -3,12 +3,14 @@
  * (tests pass a real chDB reader, a real Redis or none, and their own clock).
  */
 import type { FastifyInstance } from "fastify";
-import type { Reader } from "@pulse/clickhouse";
+import { clickhouseConfigFromEnv, createReader, migrate, openClickHouse, type ClickHouse, type Reader } from "@pulse/clickhouse";
 import { createHttpServer } from "@pulse/http";
-import { UnauthorizedError, type Logger, type Registry } from "@pulse/kit";
-import type { Redis } from "@pulse/redis";
+import { createMetricsRegistry, UnauthorizedError, type Logger, type Registry, type Shutdown } from "@pulse/kit";
+import { createRedis, type Redis } from "@pulse/redis";
 import { createQueryCache } from "./cache";
+import { catalogueFromFile, createCatalogueSource } from "@pulse/catalogue";
 import { noTargets, type TargetsProvider } from "./catalogue";
+import type { QueryConfig } from "./config";
 import { registerCompareRoutes } from "./compare.routes";
 import { registerDashboardRoutes } from "./dashboard.routes";
 import { registerInsightsRoutes } from "./insights.routes";
@@ -37,6 +39,8 @@ export interface QueryAppDeps {
   tokens: readonly TokenEntry[];
   targets?: TargetsProvider;
   now?: () => Date;
+  /** FCR: the worker's allowed lateness L and the window W (defaults: 60 minutes, 7 days). */
+  fcr?: { allowedLatenessMs: number; windowMs: number };
   cacheTtlSeconds?: number;
   retentionDays?: number;
   streamIntervalMs?: number;
@@ -51,7 +55,13 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   const metrics = createQueryMetrics(deps.metrics);
   const verify = createTokenVerifier(deps.tokens);
   const retentionDays = deps.retentionDays ?? 400;
-  const service = createQueryService({ reader: deps.reader, metrics, targets: deps.targets ?? noTargets });
+  const service = createQueryService({
+    reader: deps.reader,
+    metrics,
+    targets: deps.targets ?? noTargets,
+    fcr: deps.fcr ?? { allowedLatenessMs: 3_600_000, windowMs: 7 * 86_400_000 },
+    now: () => now().getTime(),
+  });
   const cache = createQueryCache({ redis: deps.redis, ttlSeconds: deps.cacheTtlSeconds ?? 5, metrics, logger: deps.logger });
   const hub = createStreamHub({
     intervalMs: deps.streamIntervalMs ?? 1000,
@@ -114,5 +124,66 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
 
   return Object.assign(app, { queryMetrics: metrics, streamHub: hub, queryService: service });
 }
+/** Ready once the rollups exist: a store without the schema cannot answer any route. */
+export function schemaReady(reader: Reader): () => Promise<{ ok: boolean; detail?: Record<string, unknown> }> {
+  return async () => {
+    try {
+      const [t] = await reader.query<{ n: number }>("SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'rollup_minute'");
+      return (t?.n ?? 0) > 0 ? { ok: true } : { ok: false, detail: { clickhouse: "schema not migrated (rollup_minute missing)" } };
+    } catch (e) {
+      return { ok: false, detail: { clickhouse: (e as Error).message } };
+    }
+  };
+}
+
+export interface StartQueryDeps {
+  logger: Logger;
+  shutdown: Shutdown;
+  metrics?: Registry;
+  /** A ClickHouse the caller owns and closes (standalone shares its one embedded engine). */
+  ch?: ClickHouse;
+}
+
+/**
+ * Starts the query service: the one way, used by main.ts and by standalone `pulse start`. Every
+ * resource is registered with `deps.shutdown` as soon as it is open, so a failed start stops
+ * what it had opened.
+ */
+export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Promise<{ app: QueryApp; url: string }> {
+  const { logger, shutdown } = deps;
+  let ch = deps.ch;
+  if (!ch) {
+    const own = await openClickHouse(clickhouseConfigFromEnv(config));
+    shutdown.add({ name: "query clickhouse", run: () => own.close(), deadlineMs: 5_000 });
+    ch = own;
+  }
+  if (config.QUERY_MIGRATIONS_DIR) await migrate(ch, config.QUERY_MIGRATIONS_DIR);
+  // Redis holds the per-tenant catalogues (read always) and the cache (when QUERY_CACHE).
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
+  redis.on("error", (e: Error) => logger.warn({ err: e.message }, "redis error (cache degrades to uncached; catalogues keep the last ones)"));
+  shutdown.add({ name: "query redis", run: () => redis.disconnect(), deadlineMs: 2_000 });
+  const targets = createCatalogueSource({ redis, fallback: catalogueFromFile(config.QUERY_CATALOGUE_FILE ?? config.CATALOGUE_FILE), logger });
+  await targets.start();
+  shutdown.add({ name: "query catalogues", run: () => targets.stop(), deadlineMs: 1_000 });
+  const reader = createReader(ch);
+  const app = await createQueryApp({
+    reader,
+    redis: config.QUERY_CACHE ? redis : undefined,
+    logger,
+    metrics: deps.metrics ?? createMetricsRegistry("query"),
+    tokens: config.tokens,
+    targets,
+    cacheTtlSeconds: config.QUERY_CACHE_TTL_SECONDS,
+    retentionDays: config.QUERY_RETENTION_DAYS,
+    streamIntervalMs: config.QUERY_STREAM_INTERVAL_MS,
+    fcr: { allowedLatenessMs: config.FCR_ALLOWED_LATENESS_MINUTES * 60_000, windowMs: config.FCR_WINDOW_DAYS * 86_400_000 },
+    ready: schemaReady(reader),
+  });
+  shutdown.add({ name: "query http", run: () => app.close(), deadlineMs: 5_000 });
+  const url = await app.listen({ host: config.HOST, port: config.PORT });
+  logger.info({ url }, "query service listening");
+  return { app, url };
+}
+
 export { loadQueryConfig, type QueryConfig } from "./config";
 export { parseCatalogue, noTargets, targetsFromFile, fromCatalogue, type TargetsProvider } from "./catalogue";

@@ -94,7 +94,7 @@ describe("query cache (Redis)", () => {
       customer: "c-new",
       nps: 10,
     }));
-    await insertDataset(writer, { events: fresh, verdicts: [] });
+    await insertDataset(writer, { events: fresh, fcr: [] });
     const cached = await get(app, url);
     expect(cached.cache).toBe("hit");
     expect(total(cached.body)).toBe(total(before.body));

@@ -8,9 +8,20 @@ import type { Logger } from "@pulse/kit";
 import type { Redis } from "@pulse/redis";
 import type { QueryMetrics } from "./metrics";
 
+/**
+ * How an answer was produced, sent as `x-cache`: `hit` (from Redis, at most the TTL old), `miss`
+ * (computed, then stored), `revalidated` (the client sent `Cache-Control: no-cache`: computed
+ * fresh, and the stored copy replaced), `off` (no Redis, or Redis failed: computed).
+ */
+export type CacheOutcome = "hit" | "miss" | "revalidated" | "off";
+
 export interface QueryCache {
-  /** `parts` must be the normalized query (resolved range, sorted lists), never raw input. */
-  getOrCompute<T>(tenant: string, route: string, parts: unknown, compute: () => Promise<T>): Promise<{ value: T; cache: "hit" | "miss" | "off" }>;
+  /**
+   * `parts` must be the normalized query (resolved range, sorted lists), never raw input.
+   * `revalidate`: skip the stored copy and any computation already in flight (it may have
+   * started before the caller's own write was stored), compute, and store the fresh answer.
+   */
+  getOrCompute<T>(tenant: string, route: string, parts: unknown, compute: () => Promise<T>, opts?: { revalidate?: boolean }): Promise<{ value: T; cache: CacheOutcome }>;
 }
 
 export interface CacheOptions {
@@ -39,12 +50,21 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 export function createQueryCache(opts: CacheOptions): QueryCache {
   const timeoutMs = opts.timeoutMs ?? 150;
-  const { redis, metrics, logger } = opts;
+  const { redis, metrics, logger, ttlSeconds } = opts;
   const inflight = new Map<string, Promise<unknown>>();
   return {
-    async getOrCompute(tenant, route, parts, compute) {
+    async getOrCompute(tenant, route, parts, compute, opts) {
       if (!redis) return { value: await compute(), cache: "off" };
       const key = cacheKey(tenant, route, parts);
+      if (opts?.revalidate) {
+        metrics.cache.inc({ result: "revalidated" });
+        const value = await compute();
+        await withTimeout(redis.set(key, JSON.stringify(value), "EX", ttlSeconds), timeoutMs).catch((e: unknown) => {
+          metrics.cache.inc({ result: "error" });
+          logger.warn({ err: (e as Error).message, route }, "cache write failed");
+        });
+        return { value, cache: "revalidated" };
+      }
       let failed = false;
       try {
         const hit = await withTimeout(redis.get(key), timeoutMs);
@@ -76,7 +96,7 @@ export function createQueryCache(opts: CacheOptions): QueryCache {
       }
       // Written in the background: the response never waits for (or fails on) the cache write.
       // The in-flight entry stays until the write lands, so no look-up falls between the two.
-      withTimeout(redis.set(key, JSON.stringify(value), "EX", opts.ttlSeconds), timeoutMs)
+      withTimeout(redis.set(key, JSON.stringify(value), "EX", ttlSeconds), timeoutMs)
         .catch((e: unknown) => {
           metrics.cache.inc({ result: "error" });
           logger.warn({ err: (e as Error).message, route }, "cache write failed");

@@ -6,7 +6,7 @@
 import { compareMeans, compareNps, compareProportions, type Comparison, type Interval } from "@pulse/scoring";
 import { expectationGapStats } from "./expectation-gap-fns";
 import type { StatsRow } from "./rollup.sql";
-import { abandonmentStats, cesStats, fcrStats, npsStats, scoreGroup, waitStats } from "./scores-fns";
+import { abandonmentStats, cesStats, fcrStats, npsStats, scoreGroup, waitStats, type FcrSettings } from "./scores-fns";
 
 export type MetricComparison = {
   current: number | null;
@@ -34,9 +34,9 @@ function shape(c: Comparison, current: number | null, baseline: number | null, c
   };
 }
 
-export function compareGroup(current: StatsRow, baseline: StatsRow): GroupComparison {
-  const a = scoreGroup(current);
-  const b = scoreGroup(baseline);
+export function compareGroup(current: StatsRow, baseline: StatsRow, fcr: FcrSettings): GroupComparison {
+  const a = scoreGroup(current, fcr);
+  const b = scoreGroup(baseline, fcr);
   return {
     nps: shape(compareNps(npsStats(current), npsStats(baseline)), a.nps.value, b.nps.value, a.nps.n, b.nps.n),
     // Top-2 box is reported in percent, so its difference is in percentage points.
@@ -49,7 +49,8 @@ export function compareGroup(current: StatsRow, baseline: StatsRow): GroupCompar
       100,
     ),
     ces: shape(compareMeans(cesStats(current), cesStats(baseline)), a.ces.mean, b.ces.mean, a.ces.n, b.ces.n),
-    fcr: shape(compareProportions(fcrStats(current), fcrStats(baseline)), a.fcr.value, b.fcr.value, a.fcr.n, b.fcr.n),
+    // Closed windows only on both sides: an open window's share would compare early failures with final verdicts.
+    fcr: shape(compareProportions(fcrStats(a.fcr), fcrStats(b.fcr)), a.fcr.value, b.fcr.value, a.fcr.n, b.fcr.n),
     abandonment: shape(compareProportions(abandonmentStats(current), abandonmentStats(baseline)), a.abandonment.value, b.abandonment.value, a.abandonment.n, b.abandonment.n),
     waitSeconds: shape(compareMeans(waitStats(current), waitStats(baseline)), a.waitSeconds.mean, b.waitSeconds.mean, a.waitSeconds.n, b.waitSeconds.n),
     // The mean gap of two independent sets of answers: Welch t on each period's gap moments.

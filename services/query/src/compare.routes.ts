@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { compareSchema, routeOptions } from "./openapi";
 import { DIMENSION_NAMES, GRAINS, assertKnownParams, parseBaseline, parseFilters, parseGroupBy, parseRange } from "./params-fns";
-import { query, type RouteContext } from "./route-context";
+import { query, sendCached, type RouteContext } from "./route-context";
 
 export function registerCompareRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get("/v1/compare", routeOptions(compareSchema), async (request, reply) => {
+  app.get("/v1/compare", routeOptions(compareSchema, { cached: true }), async (request, reply) => {
     const q = query(request.query);
     assertKnownParams(q, ["window", "from", "to", "baselineFrom", "baselineTo", "groupBy", ...DIMENSION_NAMES]);
     const opts = ctx.rangeOptions(GRAINS.minute);
@@ -12,9 +12,6 @@ export function registerCompareRoutes(app: FastifyInstance, ctx: RouteContext): 
     const current = { from: range.from, to: range.to };
     const baseline = parseBaseline(q, current, opts);
     const spec = { range: current, window: range.window, groupBy: parseGroupBy(q), filters: parseFilters(q) };
-    const { value, cache } = await ctx.cache.getOrCompute(request.tenant, "compare", { spec, baseline }, () =>
-      ctx.service.compare(request.tenant, spec, baseline),
-    );
-    return reply.header("x-cache", cache).send(value);
+    return sendCached(ctx, request, reply, "compare", { spec, baseline }, () => ctx.service.compare(request.tenant, spec, baseline));
   });
 }

@@ -26,6 +26,13 @@ export const queryEnvSchema = z
     /** How far back the rollups are kept; a range starting earlier is rejected. */
     QUERY_RETENTION_DAYS: fields.positiveInt.default(400),
     /** Live stream refresh; the issue asks for at most one push per second. */
+    /** W for FCR verdicts; at most the worker's FCR_WINDOW_DAYS (the rollups hold repeats up to that). */
+    FCR_WINDOW_DAYS: fields.positiveInt.max(90, "must be at most 90").default(7),
+    /**
+     * L: how late an event may reach the rollups. A cohort's FCR is final (closed) once its bucket
+     * end + W + L has passed; the early estimate censors the last L. Set it to the pipeline's real lag.
+     */
+    FCR_ALLOWED_LATENESS_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int("must be a whole number").min(0, "must be ≥ 0").default(60),
     QUERY_STREAM_INTERVAL_MS: fields.positiveInt.min(1000, "must be at least 1000 (one push per second at most)").default(1000),
   })
   .superRefine((v, ctx) => {

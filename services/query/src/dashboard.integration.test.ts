@@ -98,7 +98,7 @@ describe("dashboard", () => {
       customer: `dash-c${i}`,
       nps: 10,
     }));
-    await insertDataset(writer, { events: promoters, verdicts: [] });
+    await insertDataset(writer, { events: promoters, fcr: [] });
     // Browser-side expression (a string, so this Node-typed file needs no DOM types).
     await page.waitForFunction(
       `/n (\\d+)/.exec(document.querySelector('[data-touchpoint="ivr"]')?.getAttribute("aria-label") ?? "")?.[1] === "${nBefore + 20}"`,
@@ -157,7 +157,7 @@ describe("dashboard", () => {
       wait: 5 * (i + 1),
       abandoned: i % 5 === 4 ? 1 : 0,
     }));
-    await insertDataset(writer, { events: calls, verdicts: [] });
+    await insertDataset(writer, { events: calls, fcr: [] });
     // Independent figures: p90 of the answered calls' waits (inverse CDF), the abandoned share.
     const answered = calls.filter((c) => c.abandoned === 0).map((c) => Math.round(c.wait ?? 0)).sort((a, b) => a - b);
     const p90 = answered[Math.ceil(0.9 * answered.length) - 1];
@@ -222,7 +222,7 @@ describe("dashboard", () => {
       customer: `journey-c${i}`,
       nps: 0,
     }));
-    await insertDataset(writer, { events: detractors, verdicts: [] });
+    await insertDataset(writer, { events: detractors, fcr: [] });
     await page.waitForFunction(
       `document.querySelector('#journey [data-stage="support"] button[data-journey-touchpoint="ivr"] [data-testid="journey-headline"]')?.textContent !== ${JSON.stringify(before)}`,
       undefined,

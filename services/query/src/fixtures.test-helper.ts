@@ -1,6 +1,6 @@
 /**
- * Test support: a known, deterministic data set written straight into feedback_events and
- * fcr_verdicts, and reference computations made from the raw arrays (not from the rollups, and
+ * Test support: a known, deterministic data set written straight into feedback_events,
+ * fcr_contacts and fcr_repeats, and reference computations made from the raw arrays (not from the rollups, and
  * not through the service's code). Only special functions (normal / Student-t / gamma quantiles)
  * come from @pulse/scoring; every count, sum, share, mean, interval and test is formed here.
  */
@@ -40,7 +40,8 @@ export type RawEvent = {
   topics?: string[];
 };
 
-export type RawVerdict = {
+/** A contact for FCR, with the time to its next contact of the same customer and topic (null: none yet). */
+export type RawFcrContact = {
   tenant: string;
   contactId: string;
   at: number;
@@ -50,10 +51,14 @@ export type RawVerdict = {
   journeyStage: string;
   topic: string;
   customer: string;
-  resolved: 0 | 1;
+  repeatAfterMs: number | null;
 };
 
-export type Dataset = { events: RawEvent[]; verdicts: RawVerdict[] };
+export type Dataset = { events: RawEvent[]; fcr: RawFcrContact[] };
+
+/** The FCR settings of the API tests: W = 7 days, L = 1 hour (the query service's defaults). */
+export const FCR_W = 7 * DAY;
+export const FCR_L = HOUR;
 
 /** mulberry32: small deterministic PRNG. */
 export function prng(seed: number): () => number {
@@ -82,7 +87,7 @@ export function generateDataset(tenant: string, now: number, seed: number, scale
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const events: RawEvent[] = [];
-  const verdicts: RawVerdict[] = [];
+  const fcr: RawFcrContact[] = [];
   const span = 8 * DAY;
   let k = 0;
   const base = (tp: string, at: number): Omit<RawEvent, "type"> => ({
@@ -118,20 +123,11 @@ export function generateDataset(tenant: string, now: number, seed: number, scale
       } else {
         events.push({ ...base(tp, at), type: "contact.completed" });
       }
-      const e = events[events.length - 1]!;
+      // Draws once used for FCR verdicts, kept so the events stay exactly those every other test
+      // was written against (the FCR contacts below have a generator of their own).
       if (rnd() < 0.6) {
-        verdicts.push({
-          tenant,
-          contactId: e.id,
-          at: e.at,
-          touchpoint: e.touchpoint,
-          channel: e.channel,
-          segment: e.segment,
-          journeyStage: e.journeyStage,
-          topic: pick(TOPICS),
-          customer: e.customer,
-          resolved: rnd() < (tp === "chat" ? 0.55 : 0.8) ? 1 : 0,
-        });
+        pick(TOPICS);
+        rnd();
       }
     } else if (r < 0.9) {
       const n = int(0, 2);
@@ -170,7 +166,33 @@ export function generateDataset(tenant: string, now: number, seed: number, scale
     events.push(row("chat", { csat: clamp(1 + 4 * b + (rnd() - 0.5) * 2, 1, 5) }));
     if (rnd() < 0.8) events.push(row("store", { csat: clamp(1 + 4 * c + (rnd() - 0.5) * 2, 1, 5) }));
   }
-  return { events, verdicts };
+  // FCR contacts over the 10 days before now (their own generator, so the events above stay as they
+  // were): windows closed, open and just started. A repeat that would come after `now` has not
+  // happened yet: the contact has no repeat so far (it is censored, which is what pending means).
+  const frnd = prng(seed * 7919 + 1);
+  const fcrCount = Math.round(3000 * scale);
+  for (let i = 0; i < fcrCount; i++) {
+    const tp = TOUCHPOINTS[Math.floor(frnd() * TOUCHPOINTS.length)]!;
+    const at = now - 1 - Math.floor(frnd() * 10 * DAY);
+    const channels = CHANNEL_OF[tp] ?? ["web"];
+    const repeats = frnd() < (tp === "chat" ? 0.45 : 0.2);
+    // Most repeats come early (hours), some late in the window, a few exactly at W or just after it.
+    const u = frnd();
+    const delay = u < 0.6 ? Math.floor(frnd() * 6 * HOUR) : u < 0.95 ? Math.floor(frnd() * FCR_W) : frnd() < 0.5 ? FCR_W : FCR_W + MINUTE;
+    fcr.push({
+      tenant,
+      contactId: `${tenant}-f${i}`,
+      at,
+      touchpoint: tp,
+      channel: channels[Math.floor(frnd() * channels.length)]!,
+      segment: SEGMENTS[Math.floor(frnd() * SEGMENTS.length)]!,
+      journeyStage: STAGES[Math.floor(frnd() * STAGES.length)]!,
+      topic: TOPICS[Math.floor(frnd() * TOPICS.length)]!,
+      customer: `${tenant}-c${i}`,
+      repeatAfterMs: repeats && at + delay <= now ? delay : null,
+    });
+  }
+  return { events, fcr };
 }
 
 function dt(ms: number): string {
@@ -231,11 +253,20 @@ let batch = 0;
 export async function insertDataset(writer: Writer, d: Dataset): Promise<void> {
   batch++;
   await writer.insert("feedback_events", EVENT_COLUMNS, d.events.map(eventRow), { dedupToken: `test-events-${batch}-${d.events[0]?.id ?? ""}` });
+  const dims = (c: RawFcrContact) => [c.tenant, c.customer, c.topic, dt(c.at), c.contactId, c.touchpoint, c.channel, c.segment, c.journeyStage];
   await writer.insert(
-    "fcr_verdicts",
-    ["tenant", "contact_id", "occurred_at", "touchpoint", "channel", "segment", "journey_stage", "topic", "customer_id", "resolved"],
-    d.verdicts.map((v) => [v.tenant, v.contactId, dt(v.at), v.touchpoint, v.channel, v.segment, v.journeyStage, v.topic, v.customer, v.resolved]),
-    { dedupToken: `test-verdicts-${batch}-${d.verdicts[0]?.contactId ?? ""}` },
+    "fcr_contacts",
+    ["tenant", "customer_id", "topic", "occurred_at", "contact_id", "touchpoint", "channel", "segment", "journey_stage", "kafka_topic", "kafka_partition", "kafka_offset"],
+    d.fcr.map((c, i) => [...dims(c), "test", 0, i]),
+    { dedupToken: `test-fcr-contacts-${batch}-${d.fcr[0]?.contactId ?? ""}` },
+  );
+  // The outcome rows as the worker writes them: +1 in the repeat's bin when it came within W.
+  const repeated = d.fcr.filter((c) => c.repeatAfterMs !== null && c.repeatAfterMs <= FCR_W);
+  await writer.insert(
+    "fcr_repeats",
+    ["tenant", "customer_id", "topic", "occurred_at", "contact_id", "touchpoint", "channel", "segment", "journey_stage", "repeat_bin", "sign"],
+    repeated.map((c) => [...dims(c), Math.ceil(c.repeatAfterMs! / MINUTE), 1]),
+    { dedupToken: `test-fcr-repeats-${batch}-${d.fcr[0]?.contactId ?? ""}` },
   );
 }
 
@@ -299,11 +330,101 @@ export function poissonRateRef(k: number, contacts: number): { value: number | n
 }
 
 export type Predicate = (e: { tenant: string; at: number; touchpoint: string; channel: string; segment: string; journeyStage: string }) => boolean;
+export type RangePredicate = Predicate & { range: { from: number; to: number } };
 
-/** Every figure of one /v1/scores group, from raw events and verdicts. */
+/** Events and contacts in [from, to) that also pass `extra`; carries the range for the FCR cohorts. */
+export function inRange(from: number, to: number, extra: Predicate = () => true): RangePredicate {
+  return Object.assign((e: Parameters<Predicate>[0]) => e.at >= from && e.at < to && extra(e), { range: { from, to } });
+}
+
+/** The rollup bucket a contact at `at` falls in when [from, to) is answered by the coarsest rollups that tile it. */
+export function cohortOfRef(at: number, from: number, to: number): { start: number; width: number } {
+  const ds = Math.ceil(from / DAY) * DAY;
+  const de = Math.floor(to / DAY) * DAY;
+  if (ds < de && at >= ds && at < de) return { start: Math.floor(at / DAY) * DAY, width: DAY };
+  const [lo, hi] = ds < de ? (at < ds ? [from, ds] : [de, to]) : [from, to];
+  const hs = Math.ceil(lo / HOUR) * HOUR;
+  const he = Math.floor(hi / HOUR) * HOUR;
+  if (hs < he && at >= hs && at < he) return { start: Math.floor(at / HOUR) * HOUR, width: HOUR };
+  return { start: Math.floor(at / MINUTE) * MINUTE, width: MINUTE };
+}
+
+/**
+ * FCR by brute force over the raw contacts of [from, to): each contact is censored at the end of
+ * its bucket, L before now (c = ⌊(now − L − bucket end) / 1 min⌋); closed iff c ≥ W. Closed-window
+ * share with Wilson interval, the pending counts, and Kaplan–Meier over the minute bins with
+ * Greenwood's variance and the log-log interval, horizon = the last bin with ≥ 30 at risk.
+ */
+export function fcrRef(contacts: readonly RawFcrContact[], from: number, to: number, now = NOW) {
+  const wBins = FCR_W / MINUTE;
+  const rows = contacts.map((c) => {
+    const { start, width } = cohortOfRef(c.at, from, to);
+    const censor = Math.floor((now - FCR_L - start - width) / MINUTE);
+    const bin = c.repeatAfterMs !== null && c.repeatAfterMs <= FCR_W ? Math.ceil(c.repeatAfterMs / MINUTE) : null;
+    return { censor, bin };
+  });
+  const closed = rows.filter((r) => r.censor >= wBins);
+  const open = rows.filter((r) => r.censor < wBins);
+  const n = closed.length;
+  const repeated = closed.filter((r) => r.bin !== null).length;
+  const atRisk = (b: number) => rows.filter((r) => r.censor >= b && !(r.bin !== null && r.bin < b)).length;
+  const eventsAt = (b: number) => rows.filter((r) => r.censor >= b && r.bin === b).length;
+  let h: number | null = null;
+  for (let lo = 0, hi = wBins; lo <= hi; ) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (atRisk(mid) >= 30) {
+      h = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  let survival = 1;
+  let v = 0;
+  let events = 0;
+  const eventBins = [...new Set(rows.flatMap((r) => (r.bin !== null && h !== null && r.bin <= h && r.censor >= r.bin ? [r.bin] : [])))].sort((a, b) => a - b);
+  for (const b of eventBins) {
+    const nb = atRisk(b);
+    const db = eventsAt(b);
+    survival *= (nb - db) / nb;
+    if (nb > db) v += db / (nb * (nb - db));
+    events += db;
+  }
+  let ci95: Interval | null = null;
+  const nh = h === null ? atRisk(0) : atRisk(h);
+  if (h !== null) {
+    if (survival === 1) ci95 = [wilsonRef(nh, nh)![0], 1];
+    else if (survival === 0) ci95 = [0, wilsonRef(0, nh)![1]];
+    else {
+      const k = (Z * Math.sqrt(v)) / Math.abs(Math.log(survival));
+      ci95 = [survival ** Math.exp(k), survival ** Math.exp(-k)];
+    }
+  }
+  return {
+    value: n === 0 ? null : (n - repeated) / n,
+    n,
+    ci95: wilsonRef(n - repeated, n),
+    resolved: n - repeated,
+    repeated,
+    pending: { contacts: open.length, knownUnresolved: open.filter((r) => r.bin !== null).length },
+    early: {
+      value: h === null ? null : survival,
+      ci95,
+      horizonHours: h === null ? null : (h * MINUTE) / HOUR,
+      reachesWindow: h === wBins,
+      atRisk: nh,
+      events,
+      contacts: rows.filter((r) => r.censor >= 0).length,
+    },
+    windowDays: FCR_W / DAY,
+    allowedLatenessMinutes: FCR_L / MINUTE,
+  };
+}
+
+/** Every figure of one /v1/scores group, from raw events and FCR contacts (`where` from inRange carries the range). */
 export function scoresRef(d: Dataset, where: Predicate) {
   const ev = d.events.filter(where);
-  const vs = d.verdicts.filter(where);
+  const range = (where as Partial<RangePredicate>).range;
+  if (!range) throw new Error("scoresRef needs a predicate made by inRange (FCR cohorts depend on the range)");
+  const fcr = fcrRef(d.fcr.filter(where), range.from, range.to);
   const nps = npsRef(ev.flatMap((e) => (e.nps === undefined ? [] : [e.nps])));
   const csatAnswers = ev.flatMap((e) => (e.csat === undefined ? [] : [e.csat]));
   const top2 = csatAnswers.filter((a) => a >= 4).length;
@@ -318,8 +439,6 @@ export function scoresRef(d: Dataset, where: Predicate) {
   const opened = ev.filter((e) => e.type === "complaint.opened").length;
   const resolvedEvents = ev.filter((e) => e.type === "complaint.resolved");
   const hours = resolvedEvents.flatMap((e) => (e.hoursToResolve === undefined ? [] : [e.hoursToResolve]));
-  const fcrN = vs.length;
-  const fcrYes = vs.filter((v) => v.resolved === 1).length;
   const rate = poissonRateRef(opened, contacts);
   return {
     nps: { value: nps.value, n: nps.n, promoters: nps.promoters, passives: nps.passives, detractors: nps.detractors, ci95: nps.ci95 },
@@ -330,7 +449,7 @@ export function scoresRef(d: Dataset, where: Predicate) {
       ci95: csatCi === null ? null : ([csatCi[0] * 100, csatCi[1] * 100] as Interval),
     },
     ces: { mean: ces.mean, n: ces.n, ci95: ces.ci95 },
-    fcr: { value: fcrN === 0 ? null : fcrYes / fcrN, n: fcrN, ci95: wilsonRef(fcrYes, fcrN) },
+    fcr,
     waitSeconds: { mean: wait.mean, p50: quantileRef(wholeSeconds, 0.5), p90: quantileRef(wholeSeconds, 0.9), n: wait.n, ci95: wait.ci95 },
     abandonment: { value: calls.length === 0 ? null : abandoned / calls.length, n: calls.length, ci95: wilsonRef(abandoned, calls.length) },
     complaints: {
@@ -350,8 +469,8 @@ export function scoresRef(d: Dataset, where: Predicate) {
       waits,
       calls: calls.length,
       abandoned,
-      fcrN,
-      fcrYes,
+      fcrN: fcr.n,
+      fcrYes: fcr.resolved,
     },
   };
 }

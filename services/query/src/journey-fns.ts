@@ -12,7 +12,7 @@
 import type { TouchpointCatalogue } from "@pulse/catalogue";
 import type { PainPoint } from "./pain-fns";
 import type { Filters } from "./params-fns";
-import { emptyStats, scoreGroup, targetReport, type GroupScores, type TargetsReport } from "./scores-fns";
+import { targetReport, type GroupScores, type TargetsReport } from "./scores-fns";
 import type { ScoresBody } from "./query.service";
 import type { TouchpointTargets } from "./catalogue";
 
@@ -70,6 +70,8 @@ export function buildJourney(input: {
   byStage: ScoresBody;
   painPoints: PainPoint[];
   targets: (touchpoint: string) => TouchpointTargets | undefined;
+  /** The scores of a group without data (query.service emptyScores). */
+  empty: GroupScores;
 }): JourneyBody {
   const { byTouchpoint, byStage } = input;
   const filters = byTouchpoint.filters;
@@ -84,7 +86,7 @@ export function buildJourney(input: {
     ...dataStages.filter((s) => s !== UNKNOWN && !fromCatalogue.some((c) => c.stage === s)).sort(),
     ...(dataStages.includes(UNKNOWN) && !fromCatalogue.some((c) => c.stage === UNKNOWN) ? [UNKNOWN] : []),
   ];
-  const empty = scoreGroup(emptyStats());
+  const empty = input.empty;
   const stages = order.map((stage, i): JourneyStage => {
     const cat = fromCatalogue.find((s) => s.stage === stage);
     const seen = byTouchpoint.groups.filter((g) => (g.key.journeyStage ?? UNKNOWN) === stage);

@@ -3,7 +3,7 @@ import type { TargetsProvider } from "./catalogue";
 import { buildJourney } from "./journey-fns";
 import { journeySchema, routeOptions } from "./openapi";
 import { DIMENSION_NAMES, GRAINS, assertKnownParams, parseFilters, parseRange } from "./params-fns";
-import { query, type RouteContext } from "./route-context";
+import { query, sendCached, type RouteContext } from "./route-context";
 
 /**
  * GET /v1/journey: the scopes of /v1/scores (window or from/to, filters) with touchpoints grouped
@@ -11,13 +11,13 @@ import { query, type RouteContext } from "./route-context";
  * touchpoint, per stage, and the pain-point ranking per touchpoint.
  */
 export function registerJourneyRoutes(app: FastifyInstance, ctx: RouteContext, targets: TargetsProvider): void {
-  app.get("/v1/journey", routeOptions(journeySchema), async (request, reply) => {
+  app.get("/v1/journey", routeOptions(journeySchema, { cached: true }), async (request, reply) => {
     const q = query(request.query);
     assertKnownParams(q, ["window", "from", "to", ...DIMENSION_NAMES]);
     const range = parseRange(q, ctx.rangeOptions(GRAINS.minute));
     const scope = { range: { from: range.from, to: range.to }, window: range.window, filters: parseFilters(q) };
     const tenant = request.tenant;
-    const { value, cache } = await ctx.cache.getOrCompute(tenant, "journey", scope, async () => {
+    return sendCached(ctx, request, reply, "journey", scope, async () => {
       const [byTouchpoint, byStage, pain] = await Promise.all([
         ctx.service.scores(tenant, { ...scope, groupBy: ["journeyStage", "touchpoint"] }, "journey"),
         ctx.service.scores(tenant, { ...scope, groupBy: ["journeyStage"] }, "journey"),
@@ -29,8 +29,8 @@ export function registerJourneyRoutes(app: FastifyInstance, ctx: RouteContext, t
         byStage,
         painPoints: pain.painPoints,
         targets: (tp) => targets.targets(tenant, tp),
+        empty: ctx.service.emptyScores(),
       });
     });
-    return reply.header("x-cache", cache).send(value);
   });
 }

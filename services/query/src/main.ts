@@ -1,55 +1,11 @@
-/** Entry point: parse config, open the adapters, start the app. No logic lives here. */
+/** Entry point: parse config, then start the service the one way standalone mode starts it too. */
 import { configOrExit } from "@pulse/config";
-import { clickhouseConfigFromEnv, createReader, migrate, openClickHouse } from "@pulse/clickhouse";
-import { createLogger, createMetricsRegistry } from "@pulse/kit";
-import { catalogueFromFile, createCatalogueSource } from "@pulse/catalogue";
-import { createRedis } from "@pulse/redis";
-import { createQueryApp } from "./app";
+import { createLogger, createShutdown, startOrExit } from "@pulse/kit";
+import { startQuery } from "./app";
 import { loadQueryConfig } from "./config";
 
 const config = configOrExit("query", () => loadQueryConfig(process.env));
 const logger = createLogger("query", config.LOG_LEVEL);
-const ch = await openClickHouse(clickhouseConfigFromEnv(config));
-if (config.QUERY_MIGRATIONS_DIR) await migrate(ch, config.QUERY_MIGRATIONS_DIR);
-// Redis holds the per-tenant catalogues (read always) and the cache (when QUERY_CACHE).
-const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
-redis.on("error", (e: Error) => logger.warn({ err: e.message }, "redis error (cache degrades to uncached; catalogues keep the last ones)"));
-const targets = createCatalogueSource({ redis, fallback: catalogueFromFile(config.QUERY_CATALOGUE_FILE ?? config.CATALOGUE_FILE), logger });
-await targets.start();
-const reader = createReader(ch);
-
-const app = await createQueryApp({
-  reader,
-  redis: config.QUERY_CACHE ? redis : undefined,
-  logger,
-  metrics: createMetricsRegistry("query"),
-  tokens: config.tokens,
-  targets,
-  cacheTtlSeconds: config.QUERY_CACHE_TTL_SECONDS,
-  retentionDays: config.QUERY_RETENTION_DAYS,
-  streamIntervalMs: config.QUERY_STREAM_INTERVAL_MS,
-  ready: async () => {
-    try {
-      // Ready once the rollups exist: a store without the schema cannot answer any route.
-      const [t] = await reader.query<{ n: number }>("SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'rollup_minute'");
-      return (t?.n ?? 0) > 0 ? { ok: true } : { ok: false, detail: { clickhouse: "schema not migrated (rollup_minute missing)" } };
-    } catch (e) {
-      return { ok: false, detail: { clickhouse: (e as Error).message } };
-    }
-  },
-});
-await app.listen({ host: config.HOST, port: config.PORT });
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    logger.info({ signal }, "shutting down");
-    void app
-      .close()
-      .then(async () => {
-        targets.stop();
-        redis.disconnect();
-        await ch.close();
-      })
-      .finally(() => process.exit(0));
-  });
-}
+const shutdown = createShutdown(logger);
+shutdown.exitOnSignals();
+await startOrExit(shutdown, logger, () => startQuery(config, { logger, shutdown }));

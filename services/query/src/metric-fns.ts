@@ -9,7 +9,12 @@ export const METRICS = {
   csatTop2: (s) => ({ value: s.csat.top2Box, n: s.csat.n, ci95: s.csat.ci95 }),
   csatMean: (s) => ({ value: s.csat.mean, n: s.csat.n, ci95: null }),
   ces: (s) => ({ value: s.ces.mean, n: s.ces.n, ci95: s.ces.ci95 }),
+  /** Closed-window FCR of the bucket's contacts (null while their window is open). */
   fcr: (s) => ({ value: s.fcr.value, n: s.fcr.n, ci95: s.fcr.ci95 }),
+  /** Kaplan–Meier share with no repeat up to the horizon the bucket's data reach (see fcr.early.horizonHours). */
+  fcrEarly: (s) => ({ value: s.fcr.early.value, n: s.fcr.early.atRisk, ci95: s.fcr.early.ci95 }),
+  /** Contacts whose window is still open: a count, never a rate. */
+  fcrPending: (s) => ({ value: s.fcr.pending.contacts, n: s.fcr.pending.contacts, ci95: null }),
   abandonment: (s) => ({ value: s.abandonment.value, n: s.abandonment.n, ci95: s.abandonment.ci95 }),
   waitMean: (s) => ({ value: s.waitSeconds.mean, n: s.waitSeconds.n, ci95: s.waitSeconds.ci95 }),
   waitP50: (s) => ({ value: s.waitSeconds.p50, n: s.waitSeconds.n, ci95: null }),

@@ -44,7 +44,39 @@ export const groupScoresSchema = {
     nps: { type: "object", properties: { value: num, n: { type: "integer" }, promoters: { type: "integer" }, passives: { type: "integer" }, detractors: { type: "integer" }, ci95: interval } },
     csat: { type: "object", properties: { top2Box: { ...num, description: "percent" }, mean: num, n: { type: "integer" }, ci95: interval } },
     ces: { type: "object", properties: { mean: num, n: { type: "integer" }, ci95: interval } },
-    fcr: { type: "object", properties: { value: { ...num, description: "share 0..1" }, n: { type: "integer" }, ci95: interval } },
+    fcr: {
+      type: "object",
+      description:
+        "First-contact resolution over cohorts (the contacts' own rollup buckets). value/n/ci95: final verdicts only, over contacts whose window W has closed (bucket end + W + L ≤ now), share 0..1 with its Wilson interval; null when none has closed. pending: contacts still inside their window (a count, never a rate). early: Kaplan–Meier estimate of the share with no repeat within horizonHours, from every contact at risk; it estimates FCR itself only when reachesWindow.",
+      properties: {
+        value: { ...num, description: "closed-window FCR, share 0..1" },
+        n: { type: "integer", description: "contacts with a closed window" },
+        ci95: interval,
+        resolved: { type: "integer" },
+        repeated: { type: "integer", description: "closed contacts followed by a repeat within W" },
+        pending: {
+          type: "object",
+          properties: {
+            contacts: { type: "integer", description: "contacts whose window is still open" },
+            knownUnresolved: { type: "integer", description: "of those, already followed by a repeat within W" },
+          },
+        },
+        early: {
+          type: "object",
+          properties: {
+            value: { ...num, description: "Kaplan–Meier P(no repeat within horizonHours); null when fewer than 30 contacts are at risk even at the start" },
+            ci95: { ...interval, description: "log-log 95% interval (Greenwood)" },
+            horizonHours: { ...num, description: "how far the estimate reaches: the last time with at least 30 contacts at risk" },
+            reachesWindow: { type: "boolean", description: "the horizon is W: the estimate is of FCR itself" },
+            atRisk: { type: "integer" },
+            events: { type: "integer", description: "repeats counted up to the horizon" },
+            contacts: { type: "integer" },
+          },
+        },
+        windowDays: { type: "number", description: "W" },
+        allowedLatenessMinutes: { type: "number", description: "L (FCR_ALLOWED_LATENESS_MINUTES)" },
+      },
+    },
     waitSeconds: { type: "object", properties: { mean: num, p50: num, p90: num, n: { type: "integer" }, ci95: interval } },
     abandonment: { type: "object", properties: { value: { ...num, description: "share 0..1" }, n: { type: "integer" }, ci95: interval } },
     complaints: {
@@ -96,10 +128,23 @@ const problem = {
 
 const errors = { 400: problem, 401: problem };
 
+/** The request header of every cached read route (answers also carry `x-cache`). */
+const cacheControlHeader = {
+  type: "object",
+  properties: {
+    "cache-control": {
+      type: "string",
+      description:
+        "`no-cache` (or `no-store`, `max-age=0`; `Pragma: no-cache` too) skips the Redis cache: the answer is computed now and replaces the cached one. " +
+        "Without it an answer may be up to the cache TTL old. The response header `x-cache` says which happened: hit, miss, revalidated or off.",
+    },
+  },
+};
+
 /** Route options shared by every /v1 route: own parameter parsing, plain JSON serialisation. */
-export function routeOptions(schema: Record<string, unknown>): RouteShorthandOptions {
+export function routeOptions(schema: Record<string, unknown>, opts: { cached?: boolean } = {}): RouteShorthandOptions {
   return {
-    schema: { security: [{ bearer: [] }], ...schema },
+    schema: { security: [{ bearer: [] }], ...(opts.cached ? { headers: cacheControlHeader } : {}), ...schema },
     validatorCompiler: () => () => true,
     serializerCompiler: () => (data) => JSON.stringify(data),
   };

@@ -5,7 +5,7 @@
 import { rankPainPoints } from "@pulse/scoring";
 import type { TouchpointTargets } from "./catalogue";
 import type { StatsRow } from "./rollup.sql";
-import { scoreGroup, targetReport, type TargetsReport } from "./scores-fns";
+import { scoreGroup, targetReport, type FcrSettings, type TargetsReport } from "./scores-fns";
 
 export type TopicCount = { topic: string; count: number };
 
@@ -24,9 +24,10 @@ export type PainPoint = {
     complaints: number;
     complaintsPer1000: number | null;
     repeatContacts: number;
-    /** 1 − FCR (0 when no FCR verdict exists yet). */
+    /** 1 − closed-window FCR (0 when no contact's window has closed yet: open windows never rank). */
     repeatContactRate: number;
-    fcr: { value: number | null; n: number };
+    /** Closed-window FCR with its n, and the contacts still pending (a count, not part of the rank). */
+    fcr: { value: number | null; n: number; pending: number };
     nps: { value: number | null; n: number };
     csatTop2: { value: number | null; n: number };
     targets: TargetsReport | null;
@@ -55,9 +56,10 @@ export function rankTouchpoints(
   rows: readonly { touchpoint: string; stats: StatsRow }[],
   targetsOf: (touchpoint: string) => TouchpointTargets | undefined,
   topics: ReadonlyMap<string, TopicCount[]>,
+  fcr: FcrSettings,
 ): PainPoint[] {
   const items = rows.map(({ touchpoint, stats }) => {
-    const s = scoreGroup(stats);
+    const s = scoreGroup(stats, fcr);
     const targets = targetReport(s, targetsOf(touchpoint));
     const { gap, metric } = largestGap(targets);
     return {
@@ -84,7 +86,7 @@ export function rankTouchpoints(
       complaintsPer1000: r.evidence.complaintsPer1000,
       repeatContacts: r.evidence.repeatContacts,
       repeatContactRate: r.item.repeatContactRate,
-      fcr: { value: r.item.scores.fcr.value, n: r.item.scores.fcr.n },
+      fcr: { value: r.item.scores.fcr.value, n: r.item.scores.fcr.n, pending: r.item.scores.fcr.pending.contacts },
       nps: { value: r.item.scores.nps.value, n: r.item.scores.nps.n },
       csatTop2: { value: r.item.scores.csat.top2Box, n: r.item.scores.csat.n },
       targets: r.item.targets,

@@ -3,6 +3,7 @@
  * argument. Every rejection is a BadRequestError with a stable code and a message that names the
  * parameter and the rule, so the problem+json body says exactly what to fix.
  */
+import { canonicalName } from "@pulse/contract";
 import { BadRequestError } from "@pulse/kit";
 
 /** API dimension name → rollup column. Only these column names ever reach SQL text. */
@@ -95,7 +96,9 @@ export function parseFilters(q: RawQuery): Filters {
         throw new BadRequestError("invalid_filter", `${d} filter '${v}' must be 1–64 characters of a–z, 0–9, '.', '_' or '-'`, { parameter: d, value: v });
       }
     }
-    filters[d] = values;
+    // Stored values are canonical (the worker applies the contract's canonicalName): a filter is
+    // matched in the same form, so `touchpoint=front-desk` finds what was sent as `front-desk`.
+    filters[d] = [...new Set(values.map(canonicalName))];
   }
   return filters;
 }

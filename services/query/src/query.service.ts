@@ -14,7 +14,7 @@ import { METRICS, type MetricName, type MetricPoint } from "./metric-fns";
 import { rankTouchpoints, type PainPoint, type TopicCount } from "./pain-fns";
 import { GRAINS, iso, type Dimension, type Filters, type Grain, type TimeRange, type WindowName } from "./params-fns";
 import { buildSeriesQuery, buildStatsQuery, type StatsRow } from "./rollup.sql";
-import { emptyStats, scoreGroup, targetReport, type GroupScores, type TargetsReport } from "./scores-fns";
+import { emptyStats, scoreGroup, targetReport, type FcrSettings, type GroupScores, type TargetsReport } from "./scores-fns";
 import type { QueryMetrics } from "./metrics";
 
 export type ScopeSpec = { range: TimeRange; window?: WindowName | undefined; groupBy: Dimension[]; filters: Filters };
@@ -69,6 +69,10 @@ export interface QueryServiceDeps {
   reader: Reader;
   metrics: QueryMetrics;
   targets: TargetsProvider;
+  /** FCR: the worker's allowed lateness L and the window W (at most the worker's FCR_WINDOW_DAYS). */
+  fcr: { allowedLatenessMs: number; windowMs: number };
+  /** The clock that decides which FCR windows are closed (tests pass their own). */
+  now?: () => number;
 }
 
 export type QueryService = ReturnType<typeof createQueryService>;
@@ -86,6 +90,7 @@ function touchpointOf(key: GroupKey, filters: Filters): string | undefined {
 
 export function createQueryService(deps: QueryServiceDeps) {
   const { reader, metrics, targets } = deps;
+  const fcrSettings = (): FcrSettings => ({ now: Math.floor((deps.now ?? Date.now)()), ...deps.fcr });
 
   async function run<T>(purpose: string, q: { sql: string; params: Record<string, unknown> }): Promise<T[]> {
     metrics.clickhouseQueries.inc({ purpose });
@@ -105,6 +110,7 @@ export function createQueryService(deps: QueryServiceDeps) {
   async function scores(tenant: string, spec: ScopeSpec, purpose = "scores"): Promise<ScoresBody> {
     const q = buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters });
     const rows = await run<StatsRow>(purpose, q);
+    const fcr = fcrSettings();
     return {
       from: iso(spec.range.from),
       to: iso(spec.range.to),
@@ -114,7 +120,7 @@ export function createQueryService(deps: QueryServiceDeps) {
       sources: q.segments.map((s) => ({ table: s.table, from: iso(s.from), to: iso(s.to) })),
       groups: rows.map((row) => {
         const key = keyOf(row, spec.groupBy);
-        const s = scoreGroup(row);
+        const s = scoreGroup(row, fcr);
         const tp = touchpointOf(key, spec.filters);
         return { key, ...s, targets: tp === undefined ? null : targetReport(s, targets.targets(tenant, tp)) };
       }),
@@ -135,12 +141,13 @@ export function createQueryService(deps: QueryServiceDeps) {
     }
     if (spec.groupBy.length === 0 && bySeries.size === 0) bySeries.set("{}", { key: {}, buckets: new Map() });
     const pick = METRICS[spec.metric];
+    const fcr = fcrSettings();
     // Every bucket of the range is present, empty ones with value null, so charts keep their time axis.
     const series = [...bySeries.values()].map(({ key, buckets }) => {
       const points: SeriesBody["series"][number]["points"] = [];
       for (let t = spec.range.from; t < spec.range.to; t += step) {
         const row = buckets.get(t);
-        points.push({ t: iso(t), ...(row ? pick(scoreGroup(row)) : { value: null, n: 0, ci95: null }) });
+        points.push({ t: iso(t), ...(row ? pick(scoreGroup(row, fcr)) : { value: null, n: 0, ci95: null }) });
       }
       return { key, points };
     });
@@ -176,12 +183,13 @@ export function createQueryService(deps: QueryServiceDeps) {
       }
     }
     const sorted = [...groups.entries()].sort((x, y) => x[0].localeCompare(y[0]));
+    const fcr = fcrSettings();
     return {
       current: { from: iso(spec.range.from), to: iso(spec.range.to) },
       baseline: { from: iso(baseline.from), to: iso(baseline.to) },
       groupBy: spec.groupBy,
       filters: spec.filters,
-      groups: sorted.map(([, g]) => ({ key: g.key, ...compareGroup(g.a, g.b) })),
+      groups: sorted.map(([, g]) => ({ key: g.key, ...compareGroup(g.a, g.b, fcr) })),
     };
   }
 
@@ -199,6 +207,7 @@ export function createQueryService(deps: QueryServiceDeps) {
       rows.map((r) => ({ touchpoint: r.touchpoint ?? "", stats: r })),
       (tp) => targets.targets(tenant, tp),
       topics,
+      fcrSettings(),
     );
     return { from: iso(spec.range.from), to: iso(spec.range.to), window: spec.window ?? null, filters: spec.filters, painPoints: ranked.slice(0, limit) };
   }
@@ -233,5 +242,7 @@ export function createQueryService(deps: QueryServiceDeps) {
     };
   }
 
-  return { scores, timeseries, compare, painPoints, drivers };
+  /** The scores of a group without data (what /v1/journey lists for a catalogue touchpoint with none). */
+  const emptyScores = (): GroupScores => scoreGroup(emptyStats(), fcrSettings());
+  return { scores, timeseries, compare, painPoints, drivers, emptyScores };
 }

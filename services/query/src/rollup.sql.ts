@@ -12,9 +12,15 @@ export const TABLE_OF_GRAIN: Record<Grain, RollupTable> = { minute: "rollup_minu
 
 /**
  * One merged group of sufficient statistics, as the stats query returns it: the columns and their
- * read aggregates are generated from the declaration in @pulse/rollups.
+ * read aggregates are generated from the declaration in @pulse/rollups. The FCR statistics summed
+ * over the range are there too, but FCR is computed from `fcr_cohorts` only.
  */
 export type StatsRow = StatsValues & {
+  /**
+   * FCR cohorts, one per rollup bucket (several rows of one bucket are summed by the reader):
+   * [bucket start (epoch s), bucket width (s), contacts, repeat bin → signed count].
+   */
+  fcr_cohorts: [number, number, number, Record<string, number>][];
   /** Bucket start, epoch seconds (time series only). */
   t?: number;
 } & Partial<Record<Dimension, string>>;
@@ -59,9 +65,22 @@ export function decomposeRange(range: TimeRange): Segment[] {
   return out;
 }
 
-const AGGREGATES = READ_AGGREGATES.join(",\n  ");
+/**
+ * FCR is never summed over a range: whether a contact's verdict is final depends on its own bucket
+ * (its cohort), so every bucket with contacts or repeats is returned with its width
+ * (`fcr_width`, seconds) and @pulse/scoring's fcrScores merges them.
+ */
+const FCR_COHORTS =
+  "groupArrayIf(tuple(toUInt32(toUnixTimestamp(bucket)), cohort_width, cohort_n, cohort_hist), cohort_n != 0 OR notEmpty(cohort_hist)) AS fcr_cohorts";
 
-const RAW_STAT_COLUMNS = STAT_COLUMNS.join(", ");
+/** The per-bucket FCR columns under names the aggregates above do not shadow. */
+const COHORT_COLUMNS = "bucket, fcr_n AS cohort_n, fcr_repeat_hist AS cohort_hist";
+
+const AGGREGATES = [...READ_AGGREGATES, FCR_COHORTS].join(",\n  ");
+
+const RAW_STAT_COLUMNS = [...STAT_COLUMNS, COHORT_COLUMNS].join(", ");
+
+const WIDTH_OF_TABLE: Record<RollupTable, number> = { rollup_minute: 60, rollup_hour: 3600, rollup_day: 86_400 };
 
 function filterSql(filters: Filters, params: Record<string, unknown>): string {
   let sql = "";
@@ -90,7 +109,7 @@ export function buildStatsQuery(args: { tenant: string; range: TimeRange; groupB
   const inner = segments.map((s, i) => {
     params[`from_${i}`] = Math.floor(s.from / 1000);
     params[`to_${i}`] = Math.floor(s.to / 1000);
-    return `SELECT ${[...dims, RAW_STAT_COLUMNS].join(", ")} FROM ${s.table}
+    return `SELECT ${[...dims, RAW_STAT_COLUMNS, `toUInt32(${WIDTH_OF_TABLE[s.table]}) AS cohort_width`].join(", ")} FROM ${s.table}
   WHERE tenant = {tenant:String} AND bucket >= toDateTime({from_${i}:UInt32}, 'UTC') AND bucket < toDateTime({to_${i}:UInt32}, 'UTC')${filters}`;
   });
   const outerDims = dimSelect(args.groupBy);
@@ -109,8 +128,8 @@ export function buildSeriesQuery(args: { tenant: string; range: TimeRange; grain
   const filters = filterSql(args.filters, params);
   const dims = args.groupBy.map((d) => DIMENSIONS[d]);
   const sql = `SELECT ${[...dimSelect(args.groupBy), "toUInt32(toUnixTimestamp(bucket)) AS t", AGGREGATES].join(",\n  ")}
-FROM ${table}
-WHERE tenant = {tenant:String} AND bucket >= toDateTime({from:UInt32}, 'UTC') AND bucket < toDateTime({to:UInt32}, 'UTC')${filters}
+FROM (SELECT *, fcr_n AS cohort_n, fcr_repeat_hist AS cohort_hist, toUInt32(${WIDTH_OF_TABLE[table]}) AS cohort_width FROM ${table}
+WHERE tenant = {tenant:String} AND bucket >= toDateTime({from:UInt32}, 'UTC') AND bucket < toDateTime({to:UInt32}, 'UTC')${filters})
 GROUP BY ${[...dims, "t"].join(", ")}
 ORDER BY ${[...dims, "t"].join(", ")}`;
   return { sql, params, table };

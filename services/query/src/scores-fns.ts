@@ -9,8 +9,11 @@ import {
   meanScore,
   npsScore,
   quantilesFromHistogram,
+  fcrScores,
   rate,
   targetGap,
+  type FcrCohort,
+  type FcrKaplanMeierParams,
   type CsatStats,
   type Interval,
   type MomentStats,
@@ -28,8 +31,7 @@ export type GroupScores = {
   /** top2Box and its Wilson ci95 in percent; mean on the 1–5 scale. */
   csat: { top2Box: number | null; mean: number | null; n: number; ci95: Interval | null };
   ces: { mean: number | null; n: number; ci95: Interval | null };
-  /** Share 0..1 of contacts not followed by a repeat contact about the same topic. */
-  fcr: { value: number | null; n: number; ci95: Interval | null };
+  fcr: FcrReport;
   waitSeconds: { mean: number | null; p50: number | null; p90: number | null; n: number; ci95: Interval | null };
   /** Share 0..1 of offered calls that were abandoned. */
   abandonment: { value: number | null; n: number; ci95: Interval | null };
@@ -46,6 +48,35 @@ export type GroupScores = {
   /** Experience − expectation per survey answer (see expectation-gap-fns.ts). */
   expectationGap: ExpectationGapView;
 };
+
+/**
+ * First-contact resolution (@pulse/scoring fcrScores over the group's cohorts). `value`, `n`,
+ * `ci95` are the closed-window FCR (final verdicts only, a share 0..1 with its Wilson interval);
+ * `pending` counts contacts whose window is still open (never a rate); `early` is the
+ * Kaplan–Meier estimate of P(no repeat within horizonMs), with the horizon it can reach.
+ */
+export type FcrReport = {
+  value: number | null;
+  n: number;
+  ci95: Interval | null;
+  resolved: number;
+  repeated: number;
+  pending: { contacts: number; knownUnresolved: number };
+  early: {
+    value: number | null;
+    ci95: Interval | null;
+    horizonHours: number | null;
+    reachesWindow: boolean;
+    atRisk: number;
+    events: number;
+    contacts: number;
+  };
+  windowDays: number;
+  allowedLatenessMinutes: number;
+};
+
+/** What FCR needs besides the cohorts: the evaluation time, the worker's lateness L and the window W. */
+export type FcrSettings = { now: number; allowedLatenessMs: number; windowMs: number; minAtRisk?: number };
 
 export type TargetsReport = Partial<Record<"nps" | "csatTop2" | "ces" | "fcr", TargetGap>>;
 
@@ -65,8 +96,60 @@ export function cesStats(r: StatsRow): MomentStats {
 export function waitStats(r: StatsRow): MomentStats {
   return scoreInput(r, "wait");
 }
-export function fcrStats(r: StatsRow): RateStats {
-  return scoreInput(r, "fcr");
+/**
+ * The group's cohorts, one per bucket: rows of the same bucket (other dimension values, parts not
+ * merged yet) are summed, which is exact. A bin whose sum is negative can only be seen while a
+ * correction is half visible (a replay between its delete and its reconciliation): it is read as 0.
+ */
+export function fcrCohorts(r: StatsRow): FcrCohort[] {
+  const byStart = new Map<string, { start: number; widthMs: number; contacts: number; bins: Map<number, number> }>();
+  for (const [start, width, n, hist] of r.fcr_cohorts ?? []) {
+    const id = `${start}/${width}`;
+    const c = byStart.get(id) ?? { start: Number(start) * 1000, widthMs: Number(width) * 1000, contacts: 0, bins: new Map<number, number>() };
+    c.contacts += Number(n);
+    for (const [bin, count] of Object.entries(hist ?? {})) c.bins.set(Number(bin), (c.bins.get(Number(bin)) ?? 0) + Number(count));
+    byStart.set(id, c);
+  }
+  return [...byStart.values()].map((c) => {
+    const repeats = [...c.bins].filter(([, v]) => v > 0);
+    const total = repeats.reduce((s, [, v]) => s + v, 0);
+    // Same transient: a contact's +1 may be visible before the contact itself; never more repeats than contacts.
+    return { start: c.start, widthMs: c.widthMs, contacts: Math.max(c.contacts, total), repeats };
+  });
+}
+
+export function fcrReport(r: StatsRow, settings: FcrSettings): FcrReport {
+  const params: FcrKaplanMeierParams = {
+    now: settings.now,
+    allowedLatenessMs: settings.allowedLatenessMs,
+    windowMs: settings.windowMs,
+    ...(settings.minAtRisk !== undefined ? { minAtRisk: settings.minAtRisk } : {}),
+  };
+  const f = fcrScores(fcrCohorts(r), params);
+  return {
+    value: f.closed.value,
+    n: f.closed.n,
+    ci95: f.closed.ci95,
+    resolved: f.closed.resolved,
+    repeated: f.closed.repeated,
+    pending: f.pending,
+    early: {
+      value: f.early.value,
+      ci95: f.early.ci95,
+      horizonHours: f.early.horizonMs === null ? null : f.early.horizonMs / 3_600_000,
+      reachesWindow: f.early.reachesWindow,
+      atRisk: f.early.atRisk,
+      events: f.early.events,
+      contacts: f.early.contacts,
+    },
+    windowDays: settings.windowMs / 86_400_000,
+    allowedLatenessMinutes: settings.allowedLatenessMs / 60_000,
+  };
+}
+
+/** Closed-window FCR as a proportion (final verdicts only), for two-sample tests. */
+export function fcrStats(f: FcrReport): RateStats {
+  return { successes: f.resolved, n: f.n };
 }
 export function abandonmentStats(r: StatsRow): RateStats {
   return scoreInput(r, "abandonment");
@@ -75,11 +158,11 @@ export function waitHistogram(r: StatsRow): [number, number][] {
   return Object.entries(scoreInput(r, "waitQuantiles").histogram ?? {}).map(([k, v]) => [Number(k), Number(v)]);
 }
 
-export function scoreGroup(r: StatsRow): GroupScores {
+export function scoreGroup(r: StatsRow, fcrSettings: FcrSettings): GroupScores {
   const nps = npsScore(npsStats(r));
   const csat = csatScore(csatStats(r));
   const ces = cesScore(cesStats(r));
-  const fcr = rate(fcrStats(r));
+  const fcr = fcrReport(r, fcrSettings);
   const abandonment = rate(abandonmentStats(r));
   const wait = meanScore(waitStats(r));
   const [p50 = null, p90 = null] = quantilesFromHistogram(waitHistogram(r), [0.5, 0.9]);
@@ -91,7 +174,7 @@ export function scoreGroup(r: StatsRow): GroupScores {
     nps: { value: nps.value, n: nps.n, promoters: nps.promoters, passives: nps.passives, detractors: nps.detractors, ci95: nps.ci95 },
     csat: { top2Box: csat.top2Box, mean: csat.mean, n: csat.n, ci95: csat.ci95 },
     ces: { mean: ces.mean, n: ces.n, ci95: ces.ci95 },
-    fcr: { value: fcr.value, n: fcr.n, ci95: fcr.ci95 },
+    fcr,
     waitSeconds: { mean: wait.mean, p50, p90, n: wait.n, ci95: wait.ci95 },
     abandonment: { value: abandonment.value, n: abandonment.n, ci95: abandonment.ci95 },
     complaints: {
@@ -124,5 +207,5 @@ export function targetReport(s: GroupScores, targets: TouchpointTargets | undefi
 
 /** An all-zero row: the statistics of a group that had no data in a period. */
 export function emptyStats(): StatsRow {
-  return emptyValues();
+  return { ...emptyValues(), fcr_cohorts: [] };
 }

@@ -3,21 +3,20 @@ import { BadRequestError } from "@pulse/kit";
 import { METRIC_NAMES, type MetricName } from "./metric-fns";
 import { routeOptions, scoresSchema, timeseriesSchema } from "./openapi";
 import { DIMENSION_NAMES, GRAINS, assertKnownParams, param, parseFilters, parseGrain, parseGroupBy, parseRange } from "./params-fns";
-import { query, type RouteContext } from "./route-context";
+import { query, sendCached, type RouteContext } from "./route-context";
 
 const SCOPE_PARAMS = ["window", "from", "to", "groupBy", ...DIMENSION_NAMES];
 
 export function registerScoresRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get("/v1/scores", routeOptions(scoresSchema), async (request, reply) => {
+  app.get("/v1/scores", routeOptions(scoresSchema, { cached: true }), async (request, reply) => {
     const q = query(request.query);
     assertKnownParams(q, SCOPE_PARAMS);
     const range = parseRange(q, ctx.rangeOptions(GRAINS.minute));
     const spec = { range: { from: range.from, to: range.to }, window: range.window, groupBy: parseGroupBy(q), filters: parseFilters(q) };
-    const { value, cache } = await ctx.cache.getOrCompute(request.tenant, "scores", spec, () => ctx.service.scores(request.tenant, spec));
-    return reply.header("x-cache", cache).send(value);
+    return sendCached(ctx, request, reply, "scores", spec, () => ctx.service.scores(request.tenant, spec));
   });
 
-  app.get("/v1/scores/timeseries", routeOptions(timeseriesSchema), async (request, reply) => {
+  app.get("/v1/scores/timeseries", routeOptions(timeseriesSchema, { cached: true }), async (request, reply) => {
     const q = query(request.query);
     assertKnownParams(q, ["metric", "grain", ...SCOPE_PARAMS]);
     const metric = param(q, "metric");
@@ -37,7 +36,6 @@ export function registerScoresRoutes(app: FastifyInstance, ctx: RouteContext): v
       groupBy: parseGroupBy(q),
       filters: parseFilters(q),
     };
-    const { value, cache } = await ctx.cache.getOrCompute(request.tenant, "timeseries", spec, () => ctx.service.timeseries(request.tenant, spec));
-    return reply.header("x-cache", cache).send(value);
+    return sendCached(ctx, request, reply, "timeseries", spec, () => ctx.service.timeseries(request.tenant, spec));
   });
 }

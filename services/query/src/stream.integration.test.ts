@@ -135,7 +135,7 @@ describe("GET /v1/stream", () => {
         customer: "c-stream",
         nps: 9,
       }));
-      await insertDataset(writer, { events: fresh, verdicts: [] });
+      await insertDataset(writer, { events: fresh, fcr: [] });
       const before = ivrN(firstA);
       const updatedA = await a.until((s) => ivrN(s) === before + 3);
       const updatedB = await b.until((s) => ivrN(s) === before + 3);

@@ -12,7 +12,8 @@ import { createEachBatch } from "./feedback.consumer";
 import { createRedisIdClaims } from "./id-claims";
 import { createWorkerMetrics } from "./metrics";
 import { createEnrichment, type Catalogues } from "./enrichment";
-import { createRedisFcr } from "./fcr";
+import { DEFAULT_FCR_BIN_MS, DEFAULT_PLACEHOLDER_CUSTOMERS, placeholderSet } from "@pulse/enrichment";
+import { createFcrPlanner } from "./fcr-contacts";
 import { createPartitionStatus } from "./partition-status";
 
 export interface WorkerDeps {
@@ -31,7 +32,8 @@ export interface WorkerDeps {
   dedupWindowDays?: number;
   /** The earliest occurredAt accepted (PULSE_MIN_OCCURRED_AT; default: the contract's). */
   minOccurredAt?: Date;
-  fcr: { windowMs: number; graceMs: number; sweepIntervalMs: number };
+  /** First-contact resolution: the window W and the placeholder customer ids left out. */
+  fcr: { windowMs: number; placeholders?: readonly string[] };
   /** A partition whose chunk keeps failing this long is reported stalled (default 60 s). */
   stallAfterMs?: number;
   /** Backoff between attempts at a failing chunk (default 500 ms doubling to 30 s). */
@@ -51,7 +53,11 @@ export function createWorker(deps: WorkerDeps) {
   const writer = createWriter(deps.ch);
   const dlqProducer = createProducer(deps.kafka);
   const archiver = createArchiver(deps.store, deps.logger, deps.archiveMaxPendingBytes ? { maxPendingBytes: deps.archiveMaxPendingBytes } : {});
-  const fcr = createRedisFcr({ redis: deps.redis, writer, logger: deps.logger, ...deps.fcr, onVerdicts: (n) => metrics.verdicts.inc({ source: "window" }, n) });
+  const fcr = createFcrPlanner({
+    reader,
+    window: { windowMs: deps.fcr.windowMs, binMs: DEFAULT_FCR_BIN_MS },
+    placeholders: placeholderSet(deps.fcr.placeholders ?? DEFAULT_PLACEHOLDER_CUSTOMERS),
+  });
   const enrichment = createEnrichment({ redis: deps.redis, logger: deps.logger, catalogues: deps.catalogues, onDegraded: (what) => metrics.degraded.inc({ what }) });
   let commit: (partition: number, offset: string) => Promise<void> = () => Promise.reject(new Error("not started"));
   const status = createPartitionStatus(deps.redis, deps.groupId, deps.topics.feedback, `${hostname()}:${process.pid}`);
@@ -84,18 +90,9 @@ export function createWorker(deps: WorkerDeps) {
   });
   commit = (partition, offset) => consumer.commit(deps.topics.feedback, partition, offset);
 
-  let sweepTimer: NodeJS.Timeout | null = null;
   let lagTimer: NodeJS.Timeout | null = null;
   let running = false;
 
-  const sweep = async (now = Date.now()) => {
-    try {
-      return await fcr.sweep(now);
-    } catch (e) {
-      deps.logger.warn({ err: e }, "fcr sweep failed; will retry");
-      return 0;
-    }
-  };
   const refreshLag = async () => {
     try {
       for (const p of await consumerLag(deps.kafka, deps.groupId, deps.topics.feedback)) metrics.lag.set({ partition: String(p.partition) }, Number(p.lag));
@@ -110,23 +107,17 @@ export function createWorker(deps: WorkerDeps) {
     async start() {
       running = true;
       await consumer.start();
-      sweepTimer = setInterval(() => void sweep(), deps.fcr.sweepIntervalMs);
       lagTimer = setInterval(() => void refreshLag(), 10_000);
-      sweepTimer.unref();
       lagTimer.unref();
       deps.logger.info({ group: deps.groupId, topic: deps.topics.feedback }, "worker consuming");
     },
-    /** Closes FCR windows that are due at `now` (exposed for the jobs runner and tests). */
-    sweepFcr: (now?: number) => sweep(now),
     get running() {
       return running;
     },
     async stop() {
       running = false;
-      if (sweepTimer) clearInterval(sweepTimer);
       if (lagTimer) clearInterval(lagTimer);
       await consumer.stop();
-      fcr.close();
       await dlqProducer.disconnect().catch(() => undefined);
       await archiver.flush();
       archiver.close();

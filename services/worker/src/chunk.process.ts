@@ -7,8 +7,7 @@ import type { Chunk, ChunkMessage } from "./chunks";
 import type { DeadLetterValue } from "./dead-letters";
 import type { EnrichmentPort } from "./enrichment";
 import { buildEventRows, isContact } from "./event-rows";
-import type { FcrPort } from "./fcr";
-import { FCR_COLUMNS } from "./fcr";
+import { FCR_CONTACT_COLUMNS, FCR_REPEAT_COLUMNS, fcrContactOf, type FcrPlanner, type FcrPositioned } from "./fcr-contacts";
 import type { IdClaims } from "./id-claims";
 import { insertSplitting } from "./insert-split";
 import { EVENT_COLUMNS } from "./rows";
@@ -26,7 +25,7 @@ export interface ChunkDeps {
   ledger: ChunkLedger;
   claims: IdClaims | null;
   enrichment: EnrichmentPort;
-  fcr: FcrPort;
+  fcr: FcrPlanner;
   archiver: Pick<Archiver, "write">;
   /** How long an event id is remembered for deduplication (days). */
   dedupWindowDays?: number;
@@ -44,7 +43,8 @@ export type ChunkResult =
       /** Re-delivered messages the registry already held (a rewound or new consumer group). */
       alreadyStored: number;
       deadLetters: DeadLetterValue[];
-      verdicts: number;
+      /** Contacts stored for FCR, outcome-change rows written, placeholder-customer contacts left out. */
+      fcr: { contacts: number; repeats: number; placeholders: number };
       /** Kafka timestamps (ms) of the inserted messages, for the freshness histogram. */
       producedAt: number[];
       /** Per tenant stored, the newest Kafka timestamp among its stored messages (the freshness watermark). */
@@ -62,8 +62,9 @@ export type ChunkResult =
  * 3. drop ids held at another position; enrich;
  * 4. insert events with the chunk's token, splitting the block when ClickHouse rejects some rows
  *    (those become dead letters with ClickHouse's reason);
- * 5. plan FCR verdicts for the stored contacts, archive the stored messages, insert the verdicts
- *    (token + ":fcr"), and only then advance the FCR state in Redis.
+ * 5. look up the stored neighbours of the chunk's contacts (never rows at the chunk's own Kafka
+ *    positions, so a retry computes the same rows) while archiving the stored messages, then insert
+ *    the contacts (token + ":fcr-contacts") and their outcome changes (token + ":fcr-repeats").
  * The consumer loop then produces the dead letters, records the chunk as applied and commits.
  * `recorded`: the chunk's range was recorded before (this is a re-delivery, or a retry).
  */
@@ -97,12 +98,17 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, t
     if (e) deadLetters.push({ reason: "clickhouse_rejected", detail: error.message, key: e.m.key, value: e.m.value, partition, offset: e.m.offset });
   }
 
-  // The FCR plan only reads Redis and the archive only writes objects: they run side by side.
-  // The FCR state is advanced only after its verdicts are in ClickHouse.
-  const contacts = stored.filter((e) => isContact(e.d.event)).map((e) => ({ tenant: e.d.tenant, event: e.d.event, enriched: e.x }));
-  const [fcr] = await Promise.all([deps.fcr.plan(contacts), archive(stored, partition, chunk, deps)]);
-  await deps.writer.insert("fcr_verdicts", FCR_COLUMNS, fcr.verdictRows, { dedupToken: `${token}:fcr` });
-  await fcr.commit();
+  // The FCR lookup only reads ClickHouse and the archive only writes objects: they run side by side.
+  // Both FCR inserts come after the events insert and before the chunk is marked applied; the
+  // lookup ignores this chunk's own positions, so whichever of them a crash interrupted, the retry
+  // plans identical rows and the tokens drop the copies.
+  const contacts: FcrPositioned[] = stored
+    .filter((e) => isContact(e.d.event))
+    .map((e) => fcrContactOf(e.d.tenant, e.d.event, e.x, { kafkaTopic: deps.topic, partition, offset: e.m.offset }));
+  const positions = { topic: deps.topic, partition, first: String(chunk.start), last: String(chunk.end) };
+  const [fcr] = await Promise.all([deps.fcr.plan(contacts, positions), archive(stored, partition, chunk, deps)]);
+  await deps.writer.insert("fcr_contacts", FCR_CONTACT_COLUMNS, fcr.contactRows, { dedupToken: `${token}:fcr-contacts` });
+  await deps.writer.insert("fcr_repeats", FCR_REPEAT_COLUMNS, fcr.repeatRows, { dedupToken: `${token}:fcr-repeats` });
 
   return {
     kind: "done",
@@ -110,7 +116,7 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, t
     duplicates: built.duplicates,
     alreadyStored: built.stored,
     deadLetters,
-    verdicts: fcr.verdictRows.length,
+    fcr: { contacts: fcr.contactRows.length, repeats: fcr.repeatRows.length, placeholders: fcr.placeholders },
     producedAt: stored.map((e) => Number(e.m.timestamp)),
     tenants: newestPerTenant(stored),
     insertSeconds,

@@ -28,10 +28,17 @@ export const WorkerEnv = z
     ARCHIVE_MAX_PENDING_MB: fields.positiveInt.default(256),
     WORKER_METRICS_PORT: fields.port.default(8081),
     WORKER_HOST: z.string().default("0.0.0.0"),
-    FCR_WINDOW_DAYS: z.coerce.number({ error: "must be a number of days" }).positive("must be > 0").default(7),
-    /** A verdict "resolved" waits at least this long after the contact was processed, so late repeats can still arrive. */
-    FCR_GRACE_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).min(0).default(10),
-    FCR_SWEEP_INTERVAL_SECONDS: fields.positiveInt.default(30),
+    /** W: a contact followed by another of the same customer and topic within W is not resolved at first contact. */
+    FCR_WINDOW_DAYS: fields.positiveInt.max(90, "must be at most 90").default(7),
+    /**
+     * Customer ids that name nobody in particular (an unidentified caller), comma-separated,
+     * compared trimmed and case-insensitively; the empty id always counts. Their contacts are
+     * left out of FCR (counted in pulse_worker_fcr_placeholder_contacts_total).
+     */
+    FCR_PLACEHOLDER_CUSTOMERS: z
+      .string()
+      .default("0,anonymous,unknown")
+      .transform((s) => s.split(",").map((x) => x.trim()).filter((x) => x.length > 0)),
     CATALOGUE_FILE: z.string().optional(),
     MIGRATIONS_DIR: z.string().default("infra/clickhouse"),
   })

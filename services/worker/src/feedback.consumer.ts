@@ -57,7 +57,9 @@ export function createEachBatch(deps: ConsumerLoopDeps) {
     m.events.inc({ partition: String(partition) }, out.inserted);
     m.duplicates.inc(out.duplicates);
     m.alreadyStored.inc(out.alreadyStored);
-    m.verdicts.inc({ source: "repeat" }, out.verdicts);
+    m.fcrContacts.inc(out.fcr.contacts);
+    m.fcrRepeats.inc(out.fcr.repeats);
+    m.fcrPlaceholders.inc(out.fcr.placeholders);
     for (const d of out.deadLetters) m.deadLetters.inc({ reason: d.reason });
     for (const p of out.producedAt) if (p > 0) m.freshness.observe(Math.max(0, (t - p) / 1000));
   };

@@ -1,5 +1,5 @@
 export { createWorker, type PulseWorker, type WorkerDeps } from "./app";
-export { startWorkerProcess, storeFromConfig } from "./process";
+export { startWorker, storeFromConfig, type StartWorkerDeps } from "./process";
 export { WorkerEnv, type WorkerConfig } from "./config";
 export { createCatalogues, readCatalogueFile, storeCatalogue, EMPTY_CATALOGUE } from "./catalogues";
 export { EVENT_COLUMNS, toEventRow, chTime } from "./rows";

@@ -1,16 +1,11 @@
+// Entry point: parse the environment once, then start the role the one way standalone mode starts it too.
 import { configOrExit, loadConfig } from "@pulse/config";
-import { createLogger, createMetricsRegistry } from "@pulse/kit";
-import { startWorkerProcess } from "./process";
+import { createLogger, createMetricsRegistry, createShutdown, startOrExit } from "@pulse/kit";
 import { WorkerEnv } from "./config";
+import { startWorker } from "./process";
 
-// Entry point: parse the environment once, then wire. Everything else lives in process.ts / app.ts.
 const config = configOrExit("worker", () => loadConfig(WorkerEnv, process.env));
 const logger = createLogger("worker", config.LOG_LEVEL);
-const registry = createMetricsRegistry("worker");
-const running = await startWorkerProcess(config, { logger, registry });
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    logger.info({ signal }, "stopping");
-    void running.stop().then(() => process.exit(0));
-  });
-}
+const shutdown = createShutdown(logger);
+shutdown.exitOnSignals();
+await startOrExit(shutdown, logger, () => startWorker(config, { logger, registry: createMetricsRegistry("worker"), shutdown }));

@@ -22,7 +22,13 @@ export function createWorkerMetrics(registry: Registry) {
       registers: [registry],
     }),
     deadLetters: new Counter({ name: "pulse_worker_dead_letters_total", help: "Messages sent to the dead-letter topic", labelNames: ["reason"], registers: [registry] }),
-    verdicts: new Counter({ name: "pulse_worker_fcr_verdicts_total", help: "First-contact-resolution verdicts emitted", labelNames: ["source"], registers: [registry] }),
+    fcrContacts: new Counter({ name: "pulse_worker_fcr_contacts_total", help: "Contacts stored for first-contact resolution (fcr_contacts)", registers: [registry] }),
+    fcrRepeats: new Counter({ name: "pulse_worker_fcr_repeat_rows_total", help: "Signed outcome-change rows written to fcr_repeats", registers: [registry] }),
+    fcrPlaceholders: new Counter({
+      name: "pulse_worker_fcr_placeholder_contacts_total",
+      help: "Contacts of placeholder customer ids (FCR_PLACEHOLDER_CUSTOMERS) left out of first-contact resolution",
+      registers: [registry],
+    }),
     chunkSize: new Histogram({
       name: "pulse_worker_chunk_size",
       help: "Messages per insert chunk",

@@ -1,7 +1,7 @@
-import { clickhouseConfigFromEnv, migrate, openClickHouse } from "@pulse/clickhouse";
+import { clickhouseConfigFromEnv, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createKafka, topicNames } from "@pulse/kafka";
 import { createHttpServer } from "@pulse/http";
-import type { Logger, Registry } from "@pulse/kit";
+import type { Logger, Registry, Shutdown } from "@pulse/kit";
 import { createQueueFactory, createRedis, QUEUE_NAMES } from "@pulse/redis";
 import { createLocalStore, createS3Store, type ObjectStore } from "@pulse/storage";
 import { createWorker } from "./app";
@@ -22,26 +22,45 @@ export function storeFromConfig(c: WorkerConfig): ObjectStore {
     : createLocalStore(c.ARCHIVE_DIR);
 }
 
+export interface StartWorkerDeps {
+  logger: Logger;
+  registry: Registry;
+  shutdown: Shutdown;
+  /** A ClickHouse the caller owns and closes (standalone shares its one embedded engine). */
+  ch?: ClickHouse;
+  /** Serve /metrics, /healthz, /readyz (default true). */
+  http?: boolean;
+}
+
 /**
- * Opens every connection the worker role needs, starts consuming and serves /metrics.
- * Used by the worker's own main.ts and by standalone mode (all roles in one process).
+ * Starts the worker role: the one way, used by the worker's main.ts and by standalone `pulse
+ * start`. Opens every connection it needs (registering each with `deps.shutdown` as soon as it is
+ * open), applies the migrations, starts consuming and serves /metrics.
  */
-export async function startWorkerProcess(config: WorkerConfig, deps: { logger: Logger; registry: Registry; http?: boolean }) {
-  const { logger, registry } = deps;
-  const ch = await openClickHouse(clickhouseConfigFromEnv(config));
+export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
+  const { logger, registry, shutdown } = deps;
+  let ch = deps.ch;
+  if (!ch) {
+    const own = await openClickHouse(clickhouseConfigFromEnv(config));
+    shutdown.add({ name: "worker clickhouse", run: () => own.close(), deadlineMs: 5_000 });
+    ch = own;
+  }
   await migrate(ch, config.MIGRATIONS_DIR);
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
   redis.on("error", (e) => logger.debug({ err: e }, "redis error"));
+  shutdown.add({ name: "worker redis", run: () => redis.disconnect(), deadlineMs: 2_000 });
   const catalogues = createCatalogues(redis, config.CATALOGUE_FILE ? readCatalogueFile(config.CATALOGUE_FILE) : EMPTY_CATALOGUE, logger);
   await catalogues.start();
+  shutdown.add({ name: "worker catalogues", run: () => catalogues.stop(), deadlineMs: 2_000 });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-worker`, logger });
+  const store = storeFromConfig(config);
   const worker = createWorker({
     kafka,
     topics: topicNames(config.KAFKA_TOPIC_PREFIX),
     groupId: config.WORKER_GROUP_ID,
     ch,
     redis,
-    store: storeFromConfig(config),
+    store,
     logger,
     registry,
     catalogues,
@@ -53,32 +72,31 @@ export async function startWorkerProcess(config: WorkerConfig, deps: { logger: L
     stallAfterMs: config.WORKER_STALL_SECONDS * 1000,
     retry: { minMs: 500, maxMs: config.WORKER_RETRY_MAX_SECONDS * 1000 },
     archiveMaxPendingBytes: config.ARCHIVE_MAX_PENDING_MB * 1024 * 1024,
-    fcr: {
-      windowMs: config.FCR_WINDOW_DAYS * 86_400_000,
-      graceMs: config.FCR_GRACE_MINUTES * 60_000,
-      sweepIntervalMs: config.FCR_SWEEP_INTERVAL_SECONDS * 1000,
-    },
+    fcr: { windowMs: config.FCR_WINDOW_DAYS * 86_400_000, placeholders: config.FCR_PLACEHOLDER_CUSTOMERS },
   });
+  // Registered before start: a consumer that never joined (broker gone) is still told to stop.
+  // The consumer leaves its group, the DLQ producer disconnects and the archive flushes.
+  shutdown.add({ name: "worker consumer", run: () => worker.stop(), deadlineMs: 20_000 });
   await worker.start();
   // Replays run where the ClickHouse connection lives: `pulse replay` enqueues, a worker takes it.
-  const store = storeFromConfig(config);
   const queues = createQueueFactory({ redis: { url: config.REDIS_URL } });
-  const replayWorker = queues.worker(QUEUE_NAMES.replay, createReplayProcessor({ ch, store, enrichment: worker.enrichment, logger, wire: { minOccurredAt: config.PULSE_MIN_OCCURRED_AT } }));
+  const replayWorker = queues.worker(
+    QUEUE_NAMES.replay,
+    createReplayProcessor({
+      ch,
+      store,
+      enrichment: worker.enrichment,
+      logger,
+      wire: { minOccurredAt: config.PULSE_MIN_OCCURRED_AT },
+      fcr: { windowMs: config.FCR_WINDOW_DAYS * 86_400_000, placeholders: config.FCR_PLACEHOLDER_CUSTOMERS },
+    }),
+  );
   replayWorker.on("error", (e) => logger.warn({ err: e }, "replay queue error"));
+  shutdown.add({ name: "worker replay queue", run: () => replayWorker.close(), deadlineMs: 10_000 });
   const http = deps.http === false ? null : await createHttpServer({ name: "Pulse worker", logger, metrics: registry, ready: () => Promise.resolve({ ok: worker.running }) });
-  if (http) await http.listen({ host: config.WORKER_HOST, port: config.WORKER_METRICS_PORT });
-  return {
-    worker,
-    ch,
-    redis,
-    http,
-    async stop() {
-      await replayWorker.close();
-      await worker.stop();
-      catalogues.stop();
-      await http?.close();
-      redis.disconnect();
-      await ch.close();
-    },
-  };
+  if (http) {
+    shutdown.add({ name: "worker http", run: () => http.close(), deadlineMs: 5_000 });
+    await http.listen({ host: config.WORKER_HOST, port: config.WORKER_METRICS_PORT });
+  }
+  return { worker, ch, redis, http };
 }

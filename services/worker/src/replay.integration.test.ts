@@ -37,7 +37,7 @@ describe("replay from the archive", () => {
       catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
       maxChunk: 500,
       partitionsConcurrently: 2,
-      fcr: { windowMs: 7 * 86_400_000, graceMs: 0, sweepIntervalMs: 3_600_000 },
+      fcr: { windowMs: 7 * 86_400_000 },
     });
     await worker.start();
     // Two days of events (the generator spreads them over 6 hours from its base time).

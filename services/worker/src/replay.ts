@@ -3,11 +3,13 @@ import { gunzipSync } from "node:zlib";
 import type { ClickHouse, Reader, Writer } from "@pulse/clickhouse";
 import { decodeWire, type DecodedWire as Decoded, type DecodeWireOptions } from "@pulse/contract";
 import { BadRequestError, PulseError, type Logger } from "@pulse/kit";
-import { refoldSql } from "@pulse/rollups";
 import type { ObjectStore } from "@pulse/storage";
 import type { ArchivedMessage } from "./archive";
 import type { EnrichmentPort } from "./enrichment";
-import { buildEventRows } from "./event-rows";
+import { buildEventRows, isContact } from "./event-rows";
+import { DEFAULT_FCR_BIN_MS, DEFAULT_FCR_WINDOW_MS, DEFAULT_PLACEHOLDER_CUSTOMERS, placeholderSet } from "@pulse/enrichment";
+import { FCR_CONTACT_COLUMNS, fcrContactOf, fcrContactRows } from "./fcr-contacts";
+import { deleteFcrRange, reconcileFcr } from "./fcr-replay";
 import { chTime, EVENT_COLUMNS } from "./rows";
 
 export interface ReplayRequest {
@@ -27,6 +29,8 @@ export interface ReplayDeps {
   store: ObjectStore;
   enrichment: EnrichmentPort;
   logger: Logger;
+  /** First-contact resolution settings, as the live worker has them (default 7 days, default placeholders). */
+  fcr?: { windowMs: number; placeholders?: readonly string[] };
   /** Called after every archive object with (done, total). */
   progress?: (done: number, total: number) => void | Promise<void>;
 }
@@ -56,8 +60,8 @@ export function checkReplayRange(r: ReplayRequest): void {
 /**
  * Rebuilds feedback_events and the rollups for [from, to) from the raw archive, with today's
  * enrichment rules. Steps: delete the range's rows (events and rollup buckets, synchronously),
- * re-insert every archived event that occurred in the range (ids deduplicated exactly as live),
- * then refold the range's FCR verdicts into the rollups. Each insert carries a token of this run,
+ * re-insert every archived event that occurred in the range (ids deduplicated exactly as live) with
+ * its FCR contact, then recompute the outcome of every contact within W of the range (fcr-replay.ts). Each insert carries a token of this run,
  * so a retried step counts once, and a new run is never mistaken for an old one.
  */
 export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise<ReplayResult> {
@@ -90,6 +94,10 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
     await mutate(`ALTER TABLE ${table} DELETE WHERE bucket >= toDateTime({from:DateTime64(3, 'UTC')}, 'UTC') AND bucket < toDateTime({to:DateTime64(3, 'UTC')}, 'UTC')${tenantFilter}`);
   }
 
+  await deleteFcrRange(deps.ch, params);
+  const fcrWindow = { windowMs: deps.fcr?.windowMs ?? DEFAULT_FCR_WINDOW_MS, binMs: DEFAULT_FCR_BIN_MS };
+  const placeholders = placeholderSet(deps.fcr?.placeholders ?? DEFAULT_PLACEHOLDER_CUSTOMERS);
+
   const result: ReplayResult = { runId, objects: keys.length, messages: 0, inserted: 0, duplicates: 0, skipped: 0 };
   let done = 0;
   for (const key of keys) {
@@ -97,23 +105,18 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
     if (items.length > 0) {
       // The range's events were deleted above, so the registry still shows each at its own
       // position: keep those (keepStored), drop only copies of ids stored elsewhere.
-      const { rows, duplicates } = await buildEventRows(items, { reader: deps.reader, enrichment: deps.enrichment }, true);
+      const { rows, duplicates, enriched } = await buildEventRows(items, { reader: deps.reader, enrichment: deps.enrichment }, true);
       await deps.writer.insert("feedback_events", EVENT_COLUMNS, rows, { dedupToken: `replay:${runId}:${key}` });
+      const kafkaTopic = archivedTopic(key);
+      const contacts = enriched.filter((e) => isContact(e.d.event)).map((e) => fcrContactOf(e.d.tenant, e.d.event, e.x, { kafkaTopic, partition: e.partition, offset: e.m.offset }));
+      await deps.writer.insert("fcr_contacts", FCR_CONTACT_COLUMNS, fcrContactRows(contacts, placeholders), { dedupToken: `replay:${runId}:${key}:fcr-contacts` });
       result.inserted += rows.length;
       result.duplicates += duplicates;
     }
     await deps.progress?.(++done, keys.length);
   }
 
-  // FCR verdicts are not re-derived (they depend on the whole contact history), but their
-  // rollup columns were deleted with the buckets: fold the range's verdicts back into the minute
-  // rollup (the hour and day rollups follow from it through their materialized views).
-  await deps.ch.client.command({
-    // Generated from the rollup declaration: every statistic the FCR verdicts feed.
-    query: refoldSql("fcr_verdicts", `occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}`),
-    query_params: params,
-    clickhouse_settings: { insert_deduplication_token: `replay:${runId}:fcr` },
-  });
+  await reconcileFcr(deps.ch, params, fcrWindow, `replay:${runId}:fcr-repeats`);
   deps.logger.info({ ...result, from: req.from.toISOString(), to: req.to.toISOString() }, "replay done");
   return result;
 }
@@ -126,6 +129,12 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
 async function archiveKeys(store: ObjectStore, req: ReplayRequest): Promise<string[]> {
   const firstDay = new Date(req.from.getTime() - DAY).toISOString().slice(0, 10);
   return (await store.list(req.tenant ? `raw/${req.tenant}/` : "raw/")).filter((k) => (k.split("/")[2] ?? "") >= firstDay);
+}
+
+/** The Kafka topic of an archive object, from its name `<topic>-<partition>-<first>-<last>.ndjson.gz`. */
+function archivedTopic(key: string): string {
+  const name = key.split("/").pop() ?? "";
+  return name.replace(/\.ndjson\.gz$/, "").split("-").slice(0, -3).join("-");
 }
 
 type ArchivedItem = { m: { offset: string; timestamp: string }; d: Decoded; partition: number };

@@ -61,7 +61,7 @@ function workerOn(opts: { kafka: Kafka; topics: Topics; ch: ClickHouse; redis: R
     partitionsConcurrently: 3,
     sessionTimeoutMs: 6000,
     retry: { minMs: 100, maxMs: 1000 },
-    fcr: { windowMs: 7 * 86_400_000, graceMs: 0, sweepIntervalMs: 3_600_000 },
+    fcr: { windowMs: 7 * 86_400_000 },
   });
 }
 
@@ -92,7 +92,7 @@ describe("exactly once without hidden limits", () => {
     const ch = await clickhouse();
     // ClickHouse remembers insert tokens for the last N blocks of each table; make N tiny so the
     // re-delivery below comes long after the tokens were forgotten.
-    for (const t of ["feedback_events", "rollup_minute", "rollup_hour", "rollup_day", "event_ids", "complaints_opened", "fcr_verdicts"]) {
+    for (const t of ["feedback_events", "rollup_minute", "rollup_hour", "rollup_day", "event_ids", "complaints_opened", "fcr_contacts", "fcr_repeats"]) {
       await ch.client.command({ query: `ALTER TABLE ${t} MODIFY SETTING non_replicated_deduplication_window = 2` });
     }
     const redis = redisFor(tenant);
@@ -241,7 +241,7 @@ describe("rows ClickHouse rejects never stall a partition", () => {
       ledger: createChunkLedger(reader, writer),
       claims: createRedisIdClaims(redis),
       enrichment: createEnrichment({ redis, logger: silentLogger, catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger) }),
-      fcr: { plan: () => Promise.resolve({ verdictRows: [], commit: () => Promise.resolve() }) },
+      fcr: { plan: () => Promise.resolve({ contactRows: [], repeatRows: [], placeholders: 0 }) },
       archiver: { write: () => Promise.resolve() },
     });
     // The process "dies" after the third insert of feedback_events parts.
@@ -294,7 +294,7 @@ describe("a partition that cannot advance is visible", () => {
       stallAfterMs: 1500,
       logger: silentLogger,
       retry: { minMs: 100, maxMs: 500 },
-      fcr: { windowMs: 7 * 86_400_000, graceMs: 0, sweepIntervalMs: 3_600_000 },
+      fcr: { windowMs: 7 * 86_400_000 },
     });
     await worker.start();
     const stalledGauge = async () => (await worker.metrics.stalled.get()).values.filter((v) => v.value === 1).map((v) => Number(v.labels.partition));

@@ -151,7 +151,7 @@ describe("worker under faults", () => {
           maxChunk: 300,
           partitionsConcurrently: 2,
           sessionTimeoutMs: 6000,
-          fcr: { windowMs: 7 * 86_400_000, graceMs: 0, sweepIntervalMs: 3_600_000 },
+          fcr: { windowMs: 7 * 86_400_000 },
         });
       const events = makeEvents(6000, { seed: 11, idPrefix: tenant });
       const messages = events.map((e) => wire(tenant, e));

@@ -40,7 +40,7 @@ function startWorker(): PulseWorker {
     maxChunk: 700,
     partitionsConcurrently: 3,
     sessionTimeoutMs: 6000,
-    fcr: { windowMs: 7 * 86_400_000, graceMs: 0, sweepIntervalMs: 3_600_000 },
+    fcr: { windowMs: 7 * 86_400_000 },
   });
 }
 
@@ -227,7 +227,7 @@ describe("worker: Kafka → enrichment → ClickHouse rollups", () => {
     expect(ids.size).toBe(3000);
   });
 
-  it("derives first-contact resolution from repeat contacts and closes windows when they pass", async () => {
+  it("derives first-contact resolution from repeat contacts as contacts and repeat-time histograms per cohort", async () => {
     const t2 = `${tenant}f`;
     const T = Date.UTC(2026, 9, 1, 9, 0, 0);
     const day = 86_400_000;
@@ -266,23 +266,20 @@ describe("worker: Kafka → enrichment → ClickHouse rollups", () => {
     ]);
     await waitFor("6 contacts", () => countEvents(ch, t2), (n) => n === 6);
     const fcr = async () =>
-      createReader(ch).query<{ touchpoint: string; journey_stage: string; contacts: number; resolved: number }>(
-        `SELECT touchpoint, journey_stage, uniqExactMerge(fcr_contacts) AS contacts, uniqExactMerge(fcr_resolved) AS resolved
-         FROM rollup_day WHERE tenant = {t:String} GROUP BY touchpoint, journey_stage HAVING contacts > 0 ORDER BY touchpoint`,
+      createReader(ch).query<{ touchpoint: string; journey_stage: string; n: number; hist: Record<string, number> }>(
+        `SELECT touchpoint, journey_stage, sum(fcr_n) AS n, sumMap(fcr_repeat_hist) AS hist
+         FROM rollup_day WHERE tenant = {t:String} GROUP BY touchpoint, journey_stage HAVING n > 0 ORDER BY touchpoint`,
         { t: t2 },
       );
-    // Decided so far: a1 (repeat) and b1 (b2 came after the window). The rest wait for their windows.
-    await waitFor("2 verdicts", async () => (await fcr()).reduce((s, r) => s + Number(r.contacts), 0), (n) => n === 2);
-    expect((await fcr()).map((r) => [r.touchpoint, r.journey_stage, Number(r.contacts), Number(r.resolved)])).toEqual([["phone", "support", 2, 1]]);
-    // Every remaining window has passed (these contacts are weeks old): the sweep resolves them.
-    // (The sweep also closes the first test's contacts, which share this worker.)
-    expect(await worker.sweepFcr(Date.now() + 8 * day)).toBeGreaterThanOrEqual(4);
-    expect((await fcr()).map((r) => [r.touchpoint, r.journey_stage, Number(r.contacts), Number(r.resolved)])).toEqual([
-      ["chat", "unknown", 1, 1],
-      ["phone", "support", 5, 4],
+    // Every contact is counted in its own cohort at once; a1's outcome is a repeat 2 days (2,880
+    // minutes) later; b1's next contact came after the window and c1 has none: no repeat. Nothing
+    // waits for a window to close: the query side decides what is final from the cohort's age.
+    await waitFor("6 FCR contacts", async () => (await fcr()).reduce((s, r) => s + Number(r.n), 0), (n) => n === 6);
+    const positive = (h: Record<string, number>) => Object.fromEntries(Object.entries(h).filter(([, v]) => Number(v) !== 0));
+    expect((await fcr()).map((r) => [r.touchpoint, r.journey_stage, Number(r.n), positive(r.hist)])).toEqual([
+      ["chat", "unknown", 1, {}],
+      ["phone", "support", 5, { "2880": 1 }],
     ]);
-    // Sweeping again decides nothing twice.
-    expect(await worker.sweepFcr(Date.now() + 9 * day)).toBe(0);
   });
 
   it("lists dead letters and re-drives them once", async () => {

@@ -1,16 +1,13 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { createReader } from "@pulse/clickhouse";
+import { clickhouseConfigFromEnv, openClickHouse } from "@pulse/clickhouse";
 import { configOrExit, loadConfig } from "@pulse/config";
-import { createKafka, createProducer, kafkaReachable, topicNames } from "@pulse/kafka";
-import { createLogger, createMetricsRegistry } from "@pulse/kit";
-import { startStack, stderrProgress } from "@pulse/local-stack";
-import { createRedis } from "@pulse/redis";
-import { collectorLimits, createCollectorApp, createRedisDedupStore, hashApiKey, loadCollectorConfig } from "@pulse/collector";
-import { createQueryApp, loadQueryConfig } from "@pulse/query";
-import { catalogueFromFile, createCatalogueSource } from "@pulse/catalogue";
-import { createJobsApp, loadJobsConfig } from "@pulse/jobs";
-import { startWorkerProcess, WorkerEnv } from "@pulse/worker";
+import { createLogger, createMetricsRegistry, createShutdown } from "@pulse/kit";
+import { describeDead, stackOverridesFromEnv, startStack, stderrProgress, superviseStack } from "@pulse/local-stack";
+import { hashApiKey, loadCollectorConfig, startCollector } from "@pulse/collector";
+import { loadQueryConfig, startQuery } from "@pulse/query";
+import { loadJobsConfig, startJobs } from "@pulse/jobs";
+import { startWorker, WorkerEnv } from "@pulse/worker";
 import type { Args } from "../args";
 import { flag } from "../args";
 import { startDemoFeed } from "../demo/feed";
@@ -22,7 +19,9 @@ const DEMO_TOKEN = "pulse-demo-read-token-change-me";
 /**
  * Standalone mode: the local stack (Kafka, S3 server, Redis) plus every role in this one process
  * against embedded ClickHouse (chDB owns its data folder, so the worker and the query service
- * share one connection) and a local archive folder, and a demo stream. Ctrl-C stops everything.
+ * share one connection) and a local archive folder, and a demo stream. Each role starts through
+ * the same startX function as its own main.ts. Ctrl-C stops everything within the steps'
+ * deadlines; a stack server that dies stops everything loudly (exit 1).
  */
 export async function startCommand(ctx: CommandContext, args: Args): Promise<number> {
   const started = Date.now();
@@ -44,73 +43,48 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
     loadQueryConfig(base);
     loadJobsConfig(base);
   });
-  const stack = await startStack({ root: ctx.root, profile: "dev", progress: stderrProgress });
+  const stack = await startStack({ root: ctx.root, profile: "dev", progress: stderrProgress, ...stackOverridesFromEnv(ctx.env) });
   // The local stack's addresses, unless the environment names other servers.
   const chosen = Object.fromEntries(["KAFKA_BROKERS", "REDIS_URL"].filter((k) => ctx.env[k]).map((k) => [k, ctx.env[k]]));
   const env: NodeJS.ProcessEnv = { ...base, ...stack.env, ...chosen, S3_BUCKET: "" };
   const logLevel = env.LOG_LEVEL ?? "warn";
   const logger = createLogger("pulse", logLevel);
-  const stops: (() => Promise<void>)[] = [async () => stack.stop()];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((e: unknown) => logger.warn({ err: e }, "stop failed"));
-  };
+  // One shutdown for every role: steps run last-started first, each within its own deadline, so
+  // Ctrl-C ends in bounded time even with the broker gone (no second Ctrl-C needed).
+  const shutdown = createShutdown(logger);
+  shutdown.add({ name: "local stack", run: () => stack.stop(), deadlineMs: 45_000 });
+  let stopWatch = (): void => undefined;
+  const stopped = new Promise<number>((resolveStop) => {
+    shutdown.exitOnSignals({
+      exit: resolveStop,
+      onSignal: (signal) => {
+        stopWatch();
+        ctx.stderr.write(`\npulse: ${signal}, stopping…\n`);
+      },
+    });
+    // Supervision: a server of the stack that dies takes the pipeline down with it (no event can
+    // be accepted or processed without Kafka): say so loudly, stop the rest, exit 1.
+    stopWatch = superviseStack(stack, (dead) => {
+      if (shutdown.stopping) return;
+      const what = `${describeDead(dead)} exited unexpectedly`;
+      logger.error({ dead }, `${what}: stopping Pulse`);
+      ctx.stderr.write(`\npulse: ERROR: ${what}; the pipeline cannot run without it. Stopping everything (logs: ${stack.layout.logDir}).\n`);
+      void shutdown.stop("stack server died").then(() => resolveStop(1));
+    });
+  });
   try {
     const collectorPort = Number(env.COLLECTOR_PORT ?? 8080);
     const queryPort = Number(env.QUERY_PORT ?? 8082);
     const workerConfig = loadConfig(WorkerEnv, { ...env, WORKER_METRICS_PORT: env.WORKER_METRICS_PORT ?? "8081" });
-    const worker = await startWorkerProcess(workerConfig, { logger: logger.child({ role: "worker" }), registry: createMetricsRegistry("worker") });
-    stops.push(() => worker.stop());
-
-    const cc = loadCollectorConfig({ ...env, PORT: String(collectorPort) });
-    const kafka = createKafka({ brokers: cc.KAFKA_BROKERS, clientId: "pulse-collector", logger });
-    const topics = topicNames(cc.KAFKA_TOPIC_PREFIX);
-    const producer = createProducer(kafka);
-    const redis = createRedis({ url: cc.REDIS_URL, keyPrefix: cc.REDIS_KEY_PREFIX });
-    redis.on("error", () => undefined);
-    const collector = await createCollectorApp({
-      producer,
-      topics,
-      dedup: createRedisDedupStore(redis, { windowSeconds: cc.IDEMPOTENCY_WINDOW_HOURS * 3600 }),
-      keys: cc.apiKeys,
-      logger: logger.child({ role: "collector" }),
-      metrics: createMetricsRegistry("collector"),
-      limits: collectorLimits(cc),
-      ready: async () => ({ ok: await kafkaReachable(kafka, topics.feedback) }),
-    });
-    await collector.listen({ host: cc.HOST, port: collectorPort });
-    stops.push(async () => {
-      await collector.close();
-      await producer.disconnect();
-      redis.disconnect();
-    });
-
-    const qc = loadQueryConfig({ ...env, PORT: String(queryPort) });
-    const queryRedis = createRedis({ url: qc.REDIS_URL, keyPrefix: qc.REDIS_KEY_PREFIX });
-    queryRedis.on("error", () => undefined);
-    // The same catalogue source as the worker's enrichment: the file plus `pulse catalogue load`'s.
-    const queryCatalogues = createCatalogueSource({ redis: queryRedis, fallback: catalogueFromFile(qc.QUERY_CATALOGUE_FILE ?? qc.CATALOGUE_FILE), logger });
-    await queryCatalogues.start();
-    const query = await createQueryApp({
-      reader: createReader(worker.ch),
-      redis: qc.QUERY_CACHE ? queryRedis : undefined,
-      logger: logger.child({ role: "query" }),
-      metrics: createMetricsRegistry("query"),
-      tokens: qc.tokens,
-      targets: queryCatalogues,
-      cacheTtlSeconds: qc.QUERY_CACHE_TTL_SECONDS,
-      retentionDays: qc.QUERY_RETENTION_DAYS,
-      streamIntervalMs: qc.QUERY_STREAM_INTERVAL_MS,
-    });
-    await query.listen({ host: qc.HOST, port: queryPort });
-    stops.push(async () => {
-      await query.close();
-      queryCatalogues.stop();
-      queryRedis.disconnect();
-    });
-
-    const jobs = await createJobsApp(loadJobsConfig({ ...env, JOBS_PORT: env.JOBS_PORT ?? "8083" }), logger.child({ role: "jobs" }));
-    await jobs.start();
-    stops.push(() => jobs.stop());
+    // Standalone's only choice: one embedded ClickHouse (chDB owns its data folder) shared by
+    // the worker and the query service. Everything else starts exactly as each role's main.ts.
+    const ch = await openClickHouse(clickhouseConfigFromEnv(workerConfig));
+    shutdown.add({ name: "clickhouse", run: () => ch.close(), deadlineMs: 5_000 });
+    await startWorker(workerConfig, { logger: logger.child({ role: "worker" }), registry: createMetricsRegistry("worker"), shutdown, ch });
+    await startCollector(loadCollectorConfig({ ...env, PORT: String(collectorPort) }), { logger: logger.child({ role: "collector" }), shutdown });
+    const qc = loadQueryConfig({ ...env, PORT: String(queryPort), QUERY_CATALOGUE_FILE: env.QUERY_CATALOGUE_FILE ?? env.CATALOGUE_FILE });
+    await startQuery(qc, { logger: logger.child({ role: "query" }), shutdown, ch });
+    await startJobs(loadJobsConfig({ ...env, JOBS_PORT: env.JOBS_PORT ?? "8083" }), { logger: logger.child({ role: "jobs" }), shutdown });
 
     const dataDir = env.PULSE_DATA_DIR ?? resolve(ctx.root, "../shared/data");
     const demo = flag(args, "no-demo") || env.PULSE_DEMO === "0"
@@ -122,7 +96,7 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
           eventsPerSecond: Number(env.PULSE_DEMO_RATE ?? 40),
           logger,
         });
-    if (demo) stops.push(() => Promise.resolve(demo.stop()));
+    if (demo) shutdown.add({ name: "demo feed", run: () => demo.stop(), deadlineMs: 5_000 });
 
     const lines = [
       "",
@@ -143,24 +117,13 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
     ];
     ctx.stdout.write(lines.join("\n"));
   } catch (e) {
-    await stopAll();
+    stopWatch();
+    logger.error({ err: e }, "start failed");
+    await shutdown.stop("start failed");
     throw e;
   }
 
-  await new Promise<void>((resolveStop) => {
-    let stopping = false;
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      process.on(signal, () => {
-        if (stopping) {
-          ctx.stderr.write("pulse: second signal, exiting now\n");
-          process.exit(130);
-        }
-        stopping = true;
-        ctx.stderr.write(`\npulse: ${signal}, stopping…\n`);
-        void stopAll().then(resolveStop);
-      });
-    }
-  });
-  ctx.stderr.write("pulse: stopped\n");
-  return 0;
+  const code = await stopped;
+  ctx.stderr.write(code === 0 ? "pulse: stopped\n" : "pulse: stopped, with errors (see above)\n");
+  return code;
 }

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createBatchConsumer, createKafka, type Kafka } from "@pulse/kafka";
-import { silentLogger } from "@pulse/kit";
+import { createShutdown, silentLogger, type Shutdown } from "@pulse/kit";
 import { createQueueFactory } from "@pulse/redis";
 import { createS3Store } from "@pulse/storage";
-import { createJobsApp, type JobsApp } from "../app";
+import { startJobs, type JobsApp } from "../app";
 import { loadJobsConfig } from "../config";
 import { createImportClient, type ImportClient } from "./import.client";
 import type { ImportProgress } from "./import.job";
@@ -34,6 +34,7 @@ const store = createS3Store({
 
 let kafka: Kafka;
 let app: JobsApp;
+let shutdown: Shutdown;
 let client: ImportClient;
 
 beforeAll(async () => {
@@ -51,14 +52,14 @@ beforeAll(async () => {
     IMPORT_BATCH_SIZE: "500",
     LOG_LEVEL: "silent",
   });
-  app = await createJobsApp(config, silentLogger);
-  await app.start();
+  shutdown = createShutdown(silentLogger);
+  ({ app } = await startJobs(config, { logger: silentLogger, shutdown }));
   client = createImportClient(createQueueFactory({ redis: { url: stack.REDIS_URL }, prefix: queuePrefix }), { pollMs: 100 });
 });
 
 afterAll(async () => {
   await client.close();
-  await app.stop();
+  await shutdown.stop("test done");
   const admin = kafka.admin();
   await admin.connect();
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);

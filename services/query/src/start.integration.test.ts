@@ -1,0 +1,69 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { migrate, openClickHouse } from "@pulse/clickhouse";
+import { createShutdown, silentLogger } from "@pulse/kit";
+import { describe, expect, inject, it } from "vitest";
+import { startQuery } from "./app";
+import { loadQueryConfig } from "./config";
+
+// The query service started both ways it is started in production: alone (main.ts opens its own
+// ClickHouse) and as standalone `pulse start` does (a ClickHouse shared with the worker). Both go
+// through startQuery, so both keep the readiness check: not ready until the rollups exist.
+const MIGRATIONS = fileURLToPath(new URL("../../../infra/clickhouse", import.meta.url));
+// chDB binds one data directory per process: both ways use it, each in its own database.
+const CH_PATH = join(mkdtempSync(join(tmpdir(), "pulse-query-start-")), "ch");
+
+function config(database: string, extra: Record<string, string> = {}) {
+  return loadQueryConfig({
+    ...inject("stack"),
+    CLICKHOUSE_PATH: CH_PATH,
+    CLICKHOUSE_DATABASE: database,
+    QUERY_TOKENS: "start-test-token=acme",
+    QUERY_CACHE: "false",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    ...extra,
+  });
+}
+
+async function readyz(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const r = await fetch(`${url}/readyz`);
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+}
+
+describe("startQuery: one start, two modes, the same readiness", () => {
+  it("alone (main.ts): not ready on an unmigrated store, ready once its migrations ran", async () => {
+    const first = createShutdown(silentLogger);
+    const { url } = await startQuery(config("query_alone"), { logger: silentLogger, shutdown: first });
+    const before = await readyz(url);
+    expect(before.status).toBe(503);
+    expect(String(before.body.clickhouse)).toMatch(/rollup_minute missing/);
+    expect((await first.stop("test")).ok).toBe(true);
+
+    const second = createShutdown(silentLogger);
+    const started = await startQuery(config("query_alone", { QUERY_MIGRATIONS_DIR: MIGRATIONS }), { logger: silentLogger, shutdown: second });
+    expect(await readyz(started.url)).toEqual({ status: 200, body: { status: "ready" } });
+    expect((await second.stop("test")).ok).toBe(true);
+  });
+
+  it("standalone (a shared ClickHouse): the same readiness check, and the shared client is left open", async () => {
+    const ch = await openClickHouse({ path: CH_PATH, database: "query_shared" });
+    try {
+      const shutdown = createShutdown(silentLogger);
+      const { url } = await startQuery(config("query_shared"), { logger: silentLogger, shutdown, ch });
+      expect((await readyz(url)).status).toBe(503);
+      await migrate(ch, MIGRATIONS);
+      expect(await readyz(url)).toEqual({ status: 200, body: { status: "ready" } });
+      const report = await shutdown.stop("test");
+      expect(report.steps.map((s) => s.name)).toEqual(["query http"]);
+      // The caller owns the shared engine: stopping the query service did not close it.
+      const rs = await ch.client.query({ query: "SELECT 1 AS one", format: "JSONEachRow" });
+      expect(await rs.json()).toEqual([{ one: 1 }]);
+    } finally {
+      await ch.close();
+    }
+  });
+});
