@@ -105,7 +105,16 @@ function events(): Record<string, unknown>[] {
     const common = { ...base, event_id: `e${i}`, occurred_at: at(i), touchpoint: i % 4 === 0 ? "chat" : "ivr" };
     switch (i % 5) {
       case 0:
-        out.push({ ...common, type: "survey.response", nps: i % 11, csat: 1 + ((i / 5) % 5), ces: 1 + (i % 7) });
+        // Every third answer lacks experience (left out of the gap); the gap takes both signs.
+        out.push({
+          ...common,
+          type: "survey.response",
+          nps: i % 11,
+          csat: 1 + ((i / 5) % 5),
+          ces: 1 + (i % 7),
+          expectation: 1 + (((i / 5) * 2) % 5),
+          experience: i % 3 === 0 ? null : 1 + ((i / 5) % 5),
+        });
         break;
       case 1:
         out.push({ ...common, type: "call.completed", wait_seconds: 3.5 + i, handle_seconds: 100 + i, abandoned: i % 3 === 0 ? 1 : 0 });

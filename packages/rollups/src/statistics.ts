@@ -12,6 +12,8 @@
 export const KINDS = {
   /** A count or a sum of whole numbers. */
   count: { type: "SimpleAggregateFunction(sum, UInt64)", cascade: "sum", read: "sum" },
+  /** A sum of whole numbers that can be negative (Σ experience − expectation). */
+  signed: { type: "SimpleAggregateFunction(sum, Int64)", cascade: "sum", read: "sum" },
   /** A sum of floating-point values (sums of squares of fractional seconds). */
   float: { type: "SimpleAggregateFunction(sum, Float64)", cascade: "sum", read: "sum" },
   /** An exact histogram: Map(value → count), merged by adding counts key by key. */
@@ -52,6 +54,11 @@ const stat = <const N extends string, const F extends readonly Feed[]>(
 
 // An answered call: it has a wait and was not abandoned (abandoned calls never reached an agent).
 const ANSWERED = "wait_seconds IS NOT NULL AND ifNull(abandoned, 0) = 0";
+
+// A survey answer with both expectation and experience (1–5): the expectation gap's rows. GAP is
+// experience − expectation per answer, computed in Int64 (the columns are UInt8).
+const BOTH = "expectation IS NOT NULL AND experience IS NOT NULL";
+const GAP = "(toInt64(assumeNotNull(experience)) - toInt64(assumeNotNull(expectation)))";
 
 export const STATISTICS = [
   stat("events", "count", "count()", [["volume", "events"]], "events of any type"),
@@ -94,6 +101,27 @@ export const STATISTICS = [
     [["resolveTime", "sum", 3_600_000]],
     "Σ time to resolve in milliseconds",
   ),
+  // Expectation vs experience: the sums of @pulse/scoring's EXPECTATION_GAP_COLUMNS, over answers with both.
+  stat("gap_n", "count", `countIf(${BOTH})`, [["expectationGap", "n"]], "answers with both expectation and experience"),
+  stat("expectation_sum", "count", `sumIf(toUInt64(assumeNotNull(expectation)), ${BOTH})`, [["expectationGap", "sumExpectation"]], "Σ expectation"),
+  stat(
+    "expectation_sum_sq",
+    "count",
+    `sumIf(toUInt64(assumeNotNull(expectation)) * toUInt64(assumeNotNull(expectation)), ${BOTH})`,
+    [["expectationGap", "sumSqExpectation"]],
+    "Σ expectation²",
+  ),
+  stat("experience_sum", "count", `sumIf(toUInt64(assumeNotNull(experience)), ${BOTH})`, [["expectationGap", "sumExperience"]], "Σ experience"),
+  stat(
+    "experience_sum_sq",
+    "count",
+    `sumIf(toUInt64(assumeNotNull(experience)) * toUInt64(assumeNotNull(experience)), ${BOTH})`,
+    [["expectationGap", "sumSqExperience"]],
+    "Σ experience²",
+  ),
+  stat("gap_sum", "signed", `sumIf(${GAP}, ${BOTH})`, [["expectationGap", "sumGap"]], "Σ (experience − expectation), paired per answer"),
+  stat("gap_sum_sq", "count", `sumIf(toUInt64(${GAP} * ${GAP}), ${BOTH})`, [["expectationGap", "sumSqGap"]], "Σ (experience − expectation)²"),
+  stat("gap_short", "count", `countIf(${BOTH} AND experience < expectation)`, [["expectationGap", "short"]], "answers where experience fell short of expectation"),
   // FCR: one cohort per bucket of the contacts' own time. Read per bucket, never summed into a rate
   // over a range (whether a cohort's verdicts are final depends on its age): @pulse/scoring
   // fcrScores takes the cohorts, so these feed no score through scoreInput.

@@ -2,6 +2,8 @@
 // Live scores arrive over /v1/stream (SSE); the slower panels refresh when the stream says
 // something changed, throttled, and on a timer as a fallback.
 /* global uPlot */
+import { gapText, headline } from "./cards.js";
+import { renderJourney } from "./journey.js";
 
 const TOKEN_KEY = "pulse.readToken";
 const COLORS = ["#58a6ff", "#3fb950", "#d29922", "#f85149", "#bc8cff", "#39c5cf", "#ff7b72", "#e3b341"];
@@ -164,8 +166,8 @@ function renderCards(body) {
       card.dataset.touchpoint = tp;
       card.setAttribute("aria-pressed", "false");
       card.innerHTML = `<span class="name"><span class="tp"></span><span class="badge"></span></span>
-        <span class="value" data-testid="nps-value"></span>
-        <span class="ci"></span><span class="spark" aria-hidden="true"></span><span class="meta"></span>`;
+        <span class="value" data-testid="headline-value"></span>
+        <span class="ci"></span><span class="spark" aria-hidden="true"></span><span class="meta"></span><span class="meta gap"></span>`;
       card.querySelector(".tp").textContent = tp;
       card.addEventListener("click", () => select(tp));
       root.appendChild(card);
@@ -174,11 +176,15 @@ function renderCards(body) {
     const badge = card.querySelector(".badge");
     badge.className = `badge ${status.cls}`;
     badge.textContent = status.text;
-    card.querySelector(".value").textContent = fmt(g.nps.value);
-    card.querySelector(".ci").textContent = `NPS ${ci(g.nps.ci95)} · n ${g.nps.n}`;
+    // The headline is the metric this touchpoint's data supports (see cards.js).
+    const h = headline(g);
+    card.dataset.headline = h.metric;
+    card.querySelector(".value").textContent = h.value;
+    card.querySelector(".ci").textContent = h.detail;
+    card.querySelector(".gap").textContent = gapText(g);
     card.querySelector(".meta").textContent =
       `CSAT ${fmt(g.csat.top2Box)}% · ${fcrText(g.fcr)} · wait p90 ${g.waitSeconds.p90 ?? "–"} s · complaints ${g.complaints.opened}`;
-    card.setAttribute("aria-label", `${tp}: NPS ${fmt(g.nps.value)}, n ${g.nps.n}, ${status.text}`);
+    card.setAttribute("aria-label", `${tp}: ${h.aria}, ${status.text}`);
   }
   for (const card of [...root.children]) if (!seen.has(card.dataset.touchpoint)) card.remove();
   root.dataset.updatedAt = new Date().toISOString();
@@ -274,11 +280,19 @@ async function refreshPain() {
   if (body.painPoints.length === 0) list.innerHTML = "<li>No pain points in this window.</li>";
 }
 
+// ---------------------------------------------------------------- journey
+
+async function refreshJourney() {
+  const body = await api("/v1/journey", { window: state.window });
+  renderJourney($("journey"), $("journey-line"), body, { onSelect: select, selected: state.selected });
+}
+
 // ---------------------------------------------------------------- drill-down
 
 function select(tp) {
   state.selected = state.selected === tp ? null : tp;
   for (const card of $("touchpoints").children) card.setAttribute("aria-pressed", String(card.dataset.touchpoint === state.selected));
+  for (const b of $("journey").querySelectorAll("button[data-journey-touchpoint]")) b.setAttribute("aria-pressed", String(b.dataset.journeyTouchpoint === state.selected));
   $("drill").hidden = state.selected === null;
   if (state.selected) {
     $("drill-title").textContent = `Drill-down: ${state.selected}`;
@@ -328,6 +342,7 @@ const refreshSlow = throttle(() => {
 }, 10_000);
 const refreshSparksSoon = throttle(() => refreshSparks().catch(handleError), 2_000);
 const refreshTrendThrottled = throttle(() => refreshTrend().catch(handleError), 5_000);
+const refreshJourneyThrottled = throttle(() => refreshJourney().catch(handleError), 2_000);
 
 function connect() {
   state.source?.close();
@@ -341,6 +356,7 @@ function connect() {
     setStatus(`live · ${new Date().toLocaleTimeString()}`, "live");
     refreshSlow();
     refreshTrendThrottled();
+    refreshJourneyThrottled();
   });
   source.addEventListener("problem", (e) => {
     const p = JSON.parse(e.data);
@@ -360,6 +376,7 @@ function start() {
   refreshTrend().catch(handleError);
   refreshSparks().catch(handleError);
   refreshPain().catch(handleError);
+  refreshJourney().catch(handleError);
 }
 
 $("window").addEventListener("change", (e) => {

@@ -14,6 +14,7 @@ import { streamLimitsOf, type QueryConfig } from "./config";
 import { registerCompareRoutes } from "./compare.routes";
 import { registerDashboardRoutes } from "./dashboard.routes";
 import { registerInsightsRoutes } from "./insights.routes";
+import { registerJourneyRoutes } from "./journey.routes";
 import { createQueryMetrics, type QueryMetrics } from "./metrics";
 import { GRAINS, windowRange } from "./params-fns";
 import { createQueryService, type QueryService } from "./query.service";
@@ -118,7 +119,8 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   };
   registerScoresRoutes(app, ctx);
   registerCompareRoutes(app, ctx);
-  registerInsightsRoutes(app, ctx);
+  registerInsightsRoutes(app, ctx, deps.reader);
+  registerJourneyRoutes(app, ctx, deps.targets ?? noTargets);
   registerStreamRoutes(app, ctx);
   registerDashboardRoutes(app);
 

@@ -14,13 +14,15 @@ export type TouchpointTargets = ScoreTargets;
 /** What the query service needs of the catalogue (a CatalogueSource is one). */
 export interface TargetsProvider {
   targets(tenant: string, touchpoint: string): TouchpointTargets | undefined;
+  /** The tenant's whole catalogue (journey stages and their order, for /v1/journey); absent = none. */
+  forTenant?(tenant: string): TouchpointCatalogue;
 }
 
 export const noTargets: TargetsProvider = { targets: () => undefined };
 
 /** A fixed catalogue (no Redis): its targets, with each tenant's override applied. */
 export function fromCatalogue(c: TouchpointCatalogue): TargetsProvider {
-  return { targets: (tenant, touchpoint) => targetsFor(catalogueForTenant(c, tenant), touchpoint) };
+  return { targets: (tenant, touchpoint) => targetsFor(catalogueForTenant(c, tenant), touchpoint), forTenant: (tenant) => catalogueForTenant(c, tenant) };
 }
 
 /** Parses catalogue JSON text; throws an Error naming the source and every bad field. */

@@ -4,6 +4,7 @@
  * for CES and mean wait. Differences are current − baseline in the metric's reported units.
  */
 import { compareMeans, compareNps, compareProportions, type Comparison, type Interval } from "@pulse/scoring";
+import { expectationGapStats } from "./expectation-gap-fns";
 import type { StatsRow } from "./rollup.sql";
 import { abandonmentStats, cesStats, fcrStats, npsStats, scoreGroup, waitStats, type FcrSettings } from "./scores-fns";
 
@@ -18,7 +19,7 @@ export type MetricComparison = {
   significant: boolean;
 };
 
-export type GroupComparison = Record<"nps" | "csatTop2" | "ces" | "fcr" | "abandonment" | "waitSeconds", MetricComparison>;
+export type GroupComparison = Record<"nps" | "csatTop2" | "ces" | "fcr" | "abandonment" | "waitSeconds" | "expectationGap", MetricComparison>;
 
 function shape(c: Comparison, current: number | null, baseline: number | null, currentN: number, baselineN: number, scale = 1): MetricComparison {
   return {
@@ -52,5 +53,12 @@ export function compareGroup(current: StatsRow, baseline: StatsRow, fcr: FcrSett
     fcr: shape(compareProportions(fcrStats(a.fcr), fcrStats(b.fcr)), a.fcr.value, b.fcr.value, a.fcr.n, b.fcr.n),
     abandonment: shape(compareProportions(abandonmentStats(current), abandonmentStats(baseline)), a.abandonment.value, b.abandonment.value, a.abandonment.n, b.abandonment.n),
     waitSeconds: shape(compareMeans(waitStats(current), waitStats(baseline)), a.waitSeconds.mean, b.waitSeconds.mean, a.waitSeconds.n, b.waitSeconds.n),
+    // The mean gap of two independent sets of answers: Welch t on each period's gap moments.
+    expectationGap: shape(compareMeans(gapMoments(current), gapMoments(baseline)), a.expectationGap.value, b.expectationGap.value, a.expectationGap.n, b.expectationGap.n),
   };
+}
+
+function gapMoments(r: StatsRow): { n: number; sum: number; sumSq: number } {
+  const g = expectationGapStats(r);
+  return { n: g.n, sum: g.sumGap, sumSq: g.sumSqGap };
 }

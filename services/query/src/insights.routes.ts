@@ -1,14 +1,16 @@
 import { canonicalName } from "@pulse/contract";
 import type { FastifyInstance } from "fastify";
 import { BadRequestError } from "@pulse/kit";
+import type { Reader } from "@pulse/clickhouse";
 import { MAX_KEY_DRIVERS } from "@pulse/scoring";
+import { operationalDriversOf, parseLookBack, parseOutcome } from "./drivers-operational";
 import { driversSchema, painPointsSchema, routeOptions } from "./openapi";
-import { DIMENSION_NAMES, GRAINS, assertKnownParams, list, parseFilters, parsePositiveInt, parseRange } from "./params-fns";
+import { DIMENSION_NAMES, GRAINS, assertKnownParams, list, param, parseFilters, parsePositiveInt, parseRange } from "./params-fns";
 import { query, sendCached, type RouteContext } from "./route-context";
 
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
-export function registerInsightsRoutes(app: FastifyInstance, ctx: RouteContext): void {
+export function registerInsightsRoutes(app: FastifyInstance, ctx: RouteContext, reader?: Reader): void {
   app.get("/v1/pain-points", routeOptions(painPointsSchema, { cached: true }), async (request, reply) => {
     const q = query(request.query);
     assertKnownParams(q, ["window", "from", "to", "limit", ...DIMENSION_NAMES]);
@@ -20,7 +22,18 @@ export function registerInsightsRoutes(app: FastifyInstance, ctx: RouteContext):
 
   app.get("/v1/drivers", routeOptions(driversSchema, { cached: true }), async (request, reply) => {
     const q = query(request.query);
-    assertKnownParams(q, ["window", "from", "to", "touchpoints", "segment", "channel"]);
+    const kind = param(q, "kind") ?? "survey";
+    if (kind !== "survey" && kind !== "operational") {
+      throw new BadRequestError("invalid_parameter", `kind must be survey (key drivers from survey answers) or operational (drivers from what happened before the answer)`, { parameter: "kind", value: kind });
+    }
+    if (kind === "operational" && reader) {
+      // Drivers on operational data (drivers-operational.ts); filters apply to the survey answers.
+      assertKnownParams(q, ["kind", "window", "from", "to", "outcome", "lookBackDays", ...DIMENSION_NAMES]);
+      const range = parseRange(q, ctx.rangeOptions(GRAINS.minute, "7d"));
+      const spec = { range: { from: range.from, to: range.to }, filters: parseFilters(q), lookBackDays: parseLookBack(param(q, "lookBackDays")), outcome: parseOutcome(param(q, "outcome")) };
+      return sendCached(ctx, request, reply, "drivers-operational", spec, () => operationalDriversOf(reader, { tenant: request.tenant, ...spec }));
+    }
+    assertKnownParams(q, ["kind", "window", "from", "to", "touchpoints", "segment", "channel"]);
     const range = parseRange(q, ctx.rangeOptions(GRAINS.minute, "7d"));
     const raw = list(q, "touchpoints");
     const bad = raw.find((t) => !SLUG.test(t));

@@ -24,6 +24,7 @@ export const METRICS = {
   meanHoursToResolve: (s) => ({ value: s.complaints.meanHoursToResolve, n: s.complaints.resolved, ci95: null }),
   events: (s) => ({ value: s.volume.events, n: s.volume.events, ci95: null }),
   contacts: (s) => ({ value: s.volume.contacts, n: s.volume.contacts, ci95: null }),
+  expectationGap: (s) => ({ value: s.expectationGap.value, n: s.expectationGap.n, ci95: s.expectationGap.ci95 }),
 } satisfies Record<string, (s: GroupScores) => MetricPoint>;
 
 export type MetricName = keyof typeof METRICS;

@@ -84,6 +84,20 @@ export const groupScoresSchema = {
       properties: { opened: { type: "integer" }, resolved: { type: "integer" }, contacts: { type: "integer" }, per1000Contacts: num, per1000Ci95: interval, meanHoursToResolve: num },
     },
     volume: { type: "object", properties: { events: { type: "integer" }, contacts: { type: "integer" } } },
+    expectationGap: {
+      type: "object",
+      description: "Experience − expectation (1–5 each) over survey answers with both: mean gap with its paired t-interval, the two means and the share of answers where experience fell short",
+      properties: {
+        value: { ...num, description: "mean gap −4..4; negative = experience fell short" },
+        ci95: interval,
+        n: { type: "integer" },
+        pValue: num,
+        significant: { type: "boolean" },
+        expectation: { type: "object", properties: { mean: num, ci95: interval } },
+        experience: { type: "object", properties: { mean: num, ci95: interval } },
+        shortfall: { type: "object", properties: { value: { ...num, description: "share 0..1" }, count: { type: "integer" }, ci95: interval } },
+      },
+    },
     targets: {
       type: ["object", "null"],
       description: "Gap to each catalogue target of the group's touchpoint",
@@ -216,7 +230,7 @@ export const compareSchema = {
           type: "array",
           items: {
             type: "object",
-            properties: { key, nps: comparison, csatTop2: comparison, ces: comparison, fcr: comparison, abandonment: comparison, waitSeconds: comparison },
+            properties: { key, nps: comparison, csatTop2: comparison, ces: comparison, fcr: comparison, abandonment: comparison, waitSeconds: comparison, expectationGap: comparison },
           },
         },
       },
@@ -243,16 +257,76 @@ export const painPointsSchema = {
   },
 };
 
+const { key: _groupKey, ...groupScoreProperties } = groupScoresSchema.properties;
+
+export const journeySchema = {
+  summary: "The customer journey: touchpoints grouped by journey stage (catalogue order), with scores, intervals, targets and pain points",
+  description:
+    "Stages are ordered by where each first appears among the catalogue's touchpoints; stages only in the data follow alphabetically, `unknown` last. " +
+    "Catalogue touchpoints without data in the range are listed with n = 0. A stage's `scores` aggregate all its events (not an average of its touchpoints). " +
+    "The top pain points of the range (rank ≤ 3 with a positive score, as /v1/pain-points ranks them) are marked on their touchpoint and listed per stage.",
+  tags: ["scores"],
+  querystring: { type: "object", properties: { ...rangeParams, ...filterParams } },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        from: { type: "string" },
+        to: { type: "string" },
+        window: { type: ["string", "null"] },
+        filters: { type: "object" },
+        stages: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              stage: { type: "string" },
+              position: { type: "integer", description: "1-based position along the journey" },
+              inCatalogue: { type: "boolean" },
+              scores: { type: "object", properties: groupScoreProperties },
+              touchpoints: {
+                type: "array",
+                items: {
+                  type: "object",
+                  properties: {
+                    touchpoint: { type: "string" },
+                    label: { type: ["string", "null"] },
+                    inCatalogue: { type: "boolean" },
+                    ...groupScoreProperties,
+                    painPoint: { type: ["object", "null"], properties: { rank: { type: "integer" }, score: { type: "number" } } },
+                  },
+                },
+              },
+              painPoints: { type: "array", items: { type: "string" }, description: "marked pain points of the stage, in rank order" },
+            },
+          },
+        },
+      },
+    },
+    ...errors,
+  },
+};
+
 export const driversSchema = {
-  summary: "Key-driver analysis: how strongly each touchpoint's CSAT moves overall NPS",
+  summary: "Key-driver analysis: how strongly each touchpoint's CSAT moves overall NPS (kind=survey), or how much operational events before the answer move NPS/CSAT (kind=operational)",
+  description:
+    "kind=operational: one row per survey answer in the range whose customer had a call or contact in the `lookBackDays` before it (default 7), " +
+    "drivers waitedOver5Min, abandoned, transferred, repeatContact, openComplaint (0/1, the same customer's events in that window), " +
+    "outcome NPS coded +100/0/−100 (or CSAT top-2 as 0/1); OLS with HC3 robust intervals, t-tests and LMG shares of R² (@pulse/scoring operationalDrivers). " +
+    "Filters (touchpoint, channel, segment, journeyStage) select the survey answers. Association, not causation.",
   tags: ["insights"],
   querystring: {
     type: "object",
     properties: {
       ...rangeParams,
-      touchpoints: str("Drivers to analyse (comma-separated, at most 12); default the most-rated touchpoints."),
+      kind: str("survey (default) or operational.", { enum: ["survey", "operational"] }),
+      touchpoints: str("kind=survey: drivers to analyse (comma-separated, at most 12); default the most-rated touchpoints."),
       segment: str("Only respondents' answers in these segments."),
       channel: str("Only answers given in these channels."),
+      touchpoint: str("kind=operational: only answers about these touchpoints."),
+      journeyStage: str("kind=operational: only answers in these journey stages."),
+      outcome: str("kind=operational: nps (default) or csat.", { enum: ["nps", "csat"] }),
+      lookBackDays: str("kind=operational: days before each answer whose events count (1–90, default 7)."),
     },
   },
   response: {
@@ -262,6 +336,16 @@ export const driversSchema = {
         respondents: { type: "integer" },
         n: { type: "integer" },
         r2: { type: "number" },
+        kind: { type: "string", description: "operational only" },
+        outcome: { type: "string", description: "operational only: nps or csat" },
+        lookBackDays: { type: "integer", description: "operational only" },
+        withContacts: { type: "integer", description: "operational only: respondents with a contact in the look-back window (the rows analysed before complete-case filtering)" },
+        unitOfAnalysis: { type: "string", description: "operational only" },
+        analysis: {
+          type: "object",
+          description:
+            "operational only: n, excludedRows, df, r2, adjustedR2, seType, intercept, drivers[] {driver, coefficient (score points when the driver goes 0 → 1), se, ci95, statistic, pValue, significant, importance, rawWeight, beta, correlation, mean, n}, dropped[], importanceNote",
+        },
         drivers: {
           type: "array",
           items: {

@@ -242,5 +242,7 @@ export function createQueryService(deps: QueryServiceDeps) {
     };
   }
 
-  return { scores, timeseries, compare, painPoints, drivers };
+  /** The scores of a group without data (what /v1/journey lists for a catalogue touchpoint with none). */
+  const emptyScores = (): GroupScores => scoreGroup(emptyStats(), fcrSettings());
+  return { scores, timeseries, compare, painPoints, drivers, emptyScores };
 }

@@ -23,6 +23,7 @@ import {
 } from "@pulse/scoring";
 import { emptyValues, scoreInput } from "@pulse/rollups";
 import type { TouchpointTargets } from "./catalogue";
+import { expectationGapView, type ExpectationGapView } from "./expectation-gap-fns";
 import type { StatsRow } from "./rollup.sql";
 
 export type GroupScores = {
@@ -44,6 +45,8 @@ export type GroupScores = {
     meanHoursToResolve: number | null;
   };
   volume: { events: number; contacts: number };
+  /** Experience − expectation per survey answer (see expectation-gap-fns.ts). */
+  expectationGap: ExpectationGapView;
 };
 
 /**
@@ -183,6 +186,7 @@ export function scoreGroup(r: StatsRow, fcrSettings: FcrSettings): GroupScores {
       meanHoursToResolve: resolve.n > 0 ? resolve.sum / resolve.n : null,
     },
     volume,
+    expectationGap: expectationGapView(r),
   };
 }
 

@@ -64,6 +64,27 @@ describe("replay from the archive", () => {
         ).map((r) => [`${r.day}/${r.touchpoint}`, Number(r.n)]),
       );
     const before = await byTouchpoint("rollup_hour");
+    // The expectation gap's statistics per day at every grain, and from the events sent.
+    const gapByDay = async (table: string) =>
+      (
+        await reader.query<Record<string, unknown>>(
+          `SELECT toString(toDate(bucket)) AS day, sum(gap_n) AS n, sum(expectation_sum) AS e, sum(expectation_sum_sq) AS e2, sum(experience_sum) AS x,
+             sum(experience_sum_sq) AS x2, sum(gap_sum) AS g, sum(gap_sum_sq) AS g2, sum(gap_short) AS short
+           FROM ${table} WHERE tenant = {t:String} GROUP BY day ORDER BY day`,
+          { t: tenant },
+        )
+      ).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === "day" ? v : Number(v)])));
+    const gapSent = [day1, day2].map((events, d) => {
+      const s = { day: `2026-11-1${d}`, n: 0, e: 0, e2: 0, x: 0, x2: 0, g: 0, g2: 0, short: 0 };
+      for (const ev of events) {
+        if (ev.type !== "survey.response" || ev.body.expectation === undefined || ev.body.experience === undefined) continue;
+        const [e, x] = [ev.body.expectation, ev.body.experience];
+        Object.assign(s, { n: s.n + 1, e: s.e + e, e2: s.e2 + e * e, x: s.x + x, x2: s.x2 + x * x, g: s.g + x - e, g2: s.g2 + (x - e) ** 2, short: s.short + (x < e ? 1 : 0) });
+      }
+      return s;
+    });
+    expect(gapSent[0]?.g).not.toBe(0);
+    for (const table of ["rollup_minute", "rollup_hour", "rollup_day"]) expect(await gapByDay(table), table).toEqual(gapSent);
     expect(before["2026-11-10/ivr"]).toBeGreaterThan(0);
 
     // The rule changes: the IVR is now called "phone_ivr" in the catalogue.
@@ -101,6 +122,8 @@ describe("replay from the archive", () => {
         expected[key] = (expected[key] ?? 0) + n;
       }
       expect(after, table).toEqual(expected);
+      // The replayed day's expectation gap is rebuilt exactly, the other day untouched.
+      expect(await gapByDay(table), `${table} expectation gap`).toEqual(gapSent);
     }
     redis.disconnect();
     await ch.close();

@@ -47,6 +47,8 @@ export const EVENT_COLUMNS = [
   "nps",
   "csat",
   "ces",
+  "expectation",
+  "experience",
   "wait_seconds",
   "handle_seconds",
   "hold_seconds",
@@ -118,6 +120,9 @@ export function toEventRow(d: Decoded, x: Enriched, pos: Position): unknown[] {
     nps: num("nps"),
     csat: num("csat"),
     ces: num("ces"),
+    // What the customer expected and what they got (1–5, survey answers only): the expectation gap.
+    expectation: num("expectation"),
+    experience: num("experience"),
     wait_seconds: num("waitSeconds"),
     handle_seconds: num("handleSeconds"),
     hold_seconds: num("holdSeconds"),

@@ -50,6 +50,9 @@ export function makeEvents(count: number, opts: { seed?: number; baseTime?: numb
           ...(rnd() < 0.7 ? { csat: 1 + Math.floor(rnd() * 5) } : {}),
           ...(rnd() < 0.5 ? { ces: 1 + Math.floor(rnd() * 7) } : {}),
           ...(comment ? { comment } : {}),
+          // Expectation vs experience on three answers in four, from the index (no draw, so the
+          // rest of the generated data is what it was before these fields existed).
+          ...(i % 4 !== 0 ? { expectation: 1 + (i % 5), experience: 1 + ((i * 3) % 5) } : {}),
         },
       });
     } else if (r < 0.8) {
