@@ -87,5 +87,5 @@ describe("API key rotation", () => {
     } finally {
       ring.close();
     }
-  });
+  }, 60_000);
 });
