@@ -78,7 +78,7 @@ describe("API key rotation", () => {
       expect(ring.authenticate("Bearer old-file-key-000001")).toMatchObject({ tenant: "acme", kind: "write" });
       writeFileSync(`${file}.tmp`, JSON.stringify([entry("new-file-key-000002", "acme")]));
       renameSync(`${file}.tmp`, file);
-      await vi.waitFor(() => expect(ring.authenticate("Bearer new-file-key-000002")).toMatchObject({ tenant: "acme" }), { timeout: 10_000, interval: 50 });
+      await vi.waitFor(() => expect(ring.authenticate("Bearer new-file-key-000002")).toMatchObject({ tenant: "acme" }), { timeout: 45_000, interval: 50 });
       expect(ring.authenticate("Bearer old-file-key-000001")).toBeUndefined();
       expect(ring.authenticate("Bearer env-key-0000000001")).toMatchObject({ tenant: "beta" });
       writeFileSync(file, "[{");
@@ -87,5 +87,5 @@ describe("API key rotation", () => {
     } finally {
       ring.close();
     }
-  });
+  }, 60_000);
 });
