@@ -8,7 +8,7 @@ import type { ClickHouse } from "@pulse/clickhouse";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createQueryApp, type QueryApp } from "./app";
 import { parseCatalogue } from "./catalogue";
-import { DAY, HOUR, NOW, diffClose, generateDataset, insertDataset, openTestDb, scoresRef, type Dataset } from "./fixtures.test-helper";
+import { DAY, HOUR, NOW, diffClose, generateDataset, inRange, insertDataset, openTestDb, scoresRef, type Dataset } from "./fixtures.test-helper";
 import { parseTokenSpec } from "./tokens";
 
 const TOKEN = "acme-journey-token-001";
@@ -85,13 +85,12 @@ describe("GET /v1/journey", () => {
 
     const from = Math.floor(NOW / 60_000) * 60_000 + 60_000 - DAY;
     const to = from + DAY;
-    const inRange = (e: { tenant: string; at: number }) => e.tenant === "acme" && e.at >= from && e.at < to;
     for (const s of body.stages.slice(1)) {
-      const stageRef = scoresRef(acme, (e) => inRange(e) && e.journeyStage === s.stage);
+      const stageRef = scoresRef(acme, inRange(from, to, (e) => e.tenant === "acme" && e.journeyStage === s.stage));
       expect(stageRef.volume.events).toBeGreaterThan(0);
       expect(diffClose(figures(s.scores), figures(stageRef)), s.stage).toEqual([]);
       for (const t of s.touchpoints) {
-        const ref = scoresRef(acme, (e) => inRange(e) && e.journeyStage === s.stage && e.touchpoint === t.touchpoint);
+        const ref = scoresRef(acme, inRange(from, to, (e) => e.tenant === "acme" && e.journeyStage === s.stage && e.touchpoint === t.touchpoint));
         expect(diffClose(figures(t), figures(ref)), `${s.stage}/${t.touchpoint}`).toEqual([]);
       }
     }
