@@ -42,6 +42,8 @@ async function pulse(args: string[], extra: Record<string, string> = {}): Promis
     COLLECTOR_PORT: await freePort(),
     QUERY_PORT: await freePort(),
     WORKER_METRICS_PORT: await freePort(),
+    COLLECTOR_METRICS_PORT: await freePort(),
+    QUERY_METRICS_PORT: await freePort(),
     JOBS_PORT: await freePort(),
   };
   const env: NodeJS.ProcessEnv = { ...process.env };

@@ -123,6 +123,8 @@ async function run(o: ChaosOptions, cleanups: (() => Promise<unknown>)[]): Promi
     HOST: "127.0.0.1",
     PORT: String(collectorPort),
     PULSE_API_KEYS: ledgers.map((l) => `${hashApiKey(l.key)}:${l.tenant}:chaos`).join(","),
+    // The ops listener (/metrics) on a free port, so runs beside other Pulse processes never collide.
+    METRICS_PORT: "0",
     RATE_LIMIT_EVENTS_PER_SECOND: "1000000",
     RATE_LIMIT_BURST: "1000000",
   }, join(dir, "collector.log"));
