@@ -106,6 +106,7 @@ describe("POST /v1/events against Kafka and Redis", () => {
       { code: "invalid_format", path: "customer.id", event: { ...s(), customer: { id: "jane@example.com" } } },
       { code: "missing_offset", path: "occurredAt", event: { ...s(), occurredAt: "2025-03-14T09:26:53" } },
       { code: "future_timestamp", path: "occurredAt", event: { ...s(), occurredAt: future } },
+      { code: "timestamp_too_early", path: "occurredAt", event: { ...s(), occurredAt: "1969-12-31T23:59:59Z" } },
       { code: "no_score", path: "body", event: { ...s(), body: { surveyId: "s-1", comment: "no score" } } },
       { code: "forbidden_key", path: "attributes.constructor", event: { ...s(), attributes: { constructor: "x" } } },
       { code: "unknown_event_type", path: "type", event: { ...s(), type: "survey.answered" } },
