@@ -71,8 +71,11 @@ export function watchTokenFile(opts: WatchTokenFileOptions): ReloadableAuthentic
       return false;
     }
   };
-  const onChange = (cur: { mtimeMs: number; size: number }, prev: { mtimeMs: number; size: number }): void => {
-    if (cur.mtimeMs !== prev.mtimeMs || cur.size !== prev.size) reload();
+  // A rotation that renames a new file into place can keep the size and, on a coarse clock, the
+  // mtime of the old one: the inode and ctime tell it apart.
+  type Stat = { mtimeMs: number; ctimeMs: number; size: number; ino: number };
+  const onChange = (cur: Stat, prev: Stat): void => {
+    if (cur.ino !== prev.ino || cur.mtimeMs !== prev.mtimeMs || cur.ctimeMs !== prev.ctimeMs || cur.size !== prev.size) reload();
   };
   watchFile(opts.path, { interval: opts.intervalMs ?? 1000, persistent: false }, onChange);
   const signal = opts.signal ?? "SIGHUP";
