@@ -204,7 +204,6 @@ async function run(o: ChaosOptions, cleanups: (() => Promise<unknown>)[]): Promi
     }
   })();
 
-  let faulting = true;
   const meanLife = (o.workerLifeMs[0] + o.workerLifeMs[1]) / 2;
   const planned = o.workerKills * (meanLife + 1500);
   const workerLoop = (async () => {
@@ -217,12 +216,12 @@ async function run(o: ChaosOptions, cleanups: (() => Promise<unknown>)[]): Promi
       killing = false;
       if ((k + 1) % 10 === 0) o.log(`chaos: ${k + 1}/${o.workerKills} worker kills, ${ledgers.reduce((s, l) => s + l.sent.size, 0)} events sent`);
     }
-    faulting = false;
   })();
+  // Every requested fault is injected, also when the worker kills are over first (the worker
+  // then keeps running under the remaining broker, Redis and S3 faults).
   const spaced = async (count: number, fault: () => Promise<void>) => {
-    for (let k = 0; k < count && faulting; k++) {
+    for (let k = 0; k < count; k++) {
       await sleep(between([planned / (count + 1) / 2, (planned / (count + 1)) * 1.5]));
-      if (!faulting) break;
       await fault();
     }
   };
