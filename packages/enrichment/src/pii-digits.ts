@@ -1,5 +1,5 @@
 import { isLuhnValid, isValidIbanChecksum, isValidPesel } from "./pii-checksums";
-import { isAsciiDigit, isWordCharAt, type PiiKind, type PiiSpan } from "./pii-span";
+import { isAsciiDigit, isWordCharAt, mergeByPriority, type PiiKind, type PiiSpan } from "./pii-span";
 
 /**
  * Phone numbers, PESEL, card numbers and Polish account numbers (NRB, an IBAN without "PL").
@@ -43,6 +43,30 @@ export function findDigitPii(text: string): PiiSpan[] {
       spans.push({ start: (run[i] as Group).start, end: (run[m.last] as Group).end, kind: m.kind });
       i = m.last + 1;
     }
+  }
+  // Dotted runs are never joined above (a dot separates dates, versions and amounts), so the one
+  // dotted format we redact is found on its own; its spans cannot overlap the runs' (no run crosses a dot).
+  const dotted = findDottedNanp(text);
+  return dotted.length === 0 ? spans : mergeByPriority(spans, dotted);
+}
+
+/**
+ * North-American numbers written with dots: `212.555.0187`, `1.212.555.0187`. Fixed layout (3.3.4
+ * after an optional "1."), area code and exchange starting 2–9, and nothing glued on either side:
+ * no word character or "." before it (so not the tail of an IP address or an id such as
+ * "ORD.212.555.0187"), no word character after it and no ".<digit>" after it (not a longer dotted
+ * number). The pattern has only fixed-length pieces, so matching stays linear.
+ */
+const DOTTED_NANP = /(?:1\.)?[2-9][0-9]{2}\.[2-9][0-9]{2}\.[0-9]{4}/g;
+
+function findDottedNanp(text: string): PiiSpan[] {
+  const spans: PiiSpan[] = [];
+  for (const m of text.matchAll(DOTTED_NANP)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (isWordCharAt(text, start - 1) || text.charCodeAt(start - 1) === 46) continue;
+    if (isWordCharAt(text, end) || (text.charCodeAt(end) === 46 && isAsciiDigit(text.charCodeAt(end + 1)))) continue;
+    spans.push({ start, end, kind: "phone" });
   }
   return spans;
 }

@@ -10,6 +10,9 @@ describe("phone numbers: North-American and international formats", () => {
     ["1-212-555-0187", "[PHONE]"],
     ["tel:212-555-0187", "tel:[PHONE]"],
     ["+1-212-555-0187", "[PHONE]"],
+    ["call 212.555.0187 today", "call [PHONE] today"],
+    ["1.212.555.0187", "[PHONE]"],
+    ["reach me at 212.555.0187.", "reach me at [PHONE]."],
     ["+44 20 7946 0958", "[PHONE]"],
     ["+49 30 901820", "[PHONE]"],
     ["+33 1 42 68 53 00", "[PHONE]"],
@@ -46,6 +49,13 @@ describe("phone numbers: North-American and international formats", () => {
     "batch 212-555-0187-2",
     "room 2125550187x",
     "score 9 of 10, 7 of 10",
+    "10.212.555.0187",
+    "192.168.100.200",
+    "v212.555.0187",
+    "ORD.212.555.0187",
+    "212.555.0187.5",
+    "123.456.7890",
+    "212.555.01877",
   ])("leaves %s alone", (input) => {
     expect(redactPii(input)).toMatchObject({ text: input, found: { phone: 0 } });
   });
