@@ -35,6 +35,9 @@ export interface FuzzReport {
   rejectionsWithoutIssue: number;
   invalidAccepted: number;
   acceptedEvents: number;
+  /** /v1/stream answers by status, and 200s that were not an event stream. */
+  streams: Record<string, number>;
+  brokenStreams: number;
   polluted: boolean;
   maxRssMb: number;
   rssSeries: Array<[number, number]>;
@@ -52,15 +55,22 @@ function send(agent: Agent, base: URL, req: HostileRequest, timeoutMs: number): 
   return new Promise((resolve) => {
     let r: ReturnType<typeof httpRequest>;
     try {
-      r = httpRequest({ agent, host: base.hostname, port: base.port, method: req.method, path: req.path, headers: { ...req.headers, ...(req.body ? { "content-length": String(req.body.length) } : {}) } }, (res) => {
+      // A live stream never ends by itself: it goes on its own socket (not the keep-alive pool).
+      r = httpRequest({ agent: req.stream ? false : agent, host: base.hostname, port: base.port, method: req.method, path: req.path, headers: { ...req.headers, ...(req.body ? { "content-length": String(req.body.length) } : {}) } }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
+        const done = () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), contentType: String(res.headers["content-type"] ?? "") });
         res.on("data", (c: Buffer) => {
           // Keep at most 1 MB of an answer (enough to check it); the rest is drained.
           if (size < 1024 * 1024) chunks.push(c);
           size += c.length;
+          // An open event stream: its first bytes are its answer; hang up (the server must cope).
+          if (req.stream && res.statusCode === 200) {
+            done();
+            r.destroy();
+          }
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), contentType: String(res.headers["content-type"] ?? "") }));
+        res.on("end", done);
         res.on("error", () => resolve("client_error"));
       });
     } catch {
@@ -79,6 +89,13 @@ function send(agent: Agent, base: URL, req: HostileRequest, timeoutMs: number): 
 
 function check(req: HostileRequest, a: Answer, rep: FuzzReport, sample: (s: string) => void): void {
   const where = `${req.target} ${req.method} ${req.path.slice(0, 120)} auth=${req.auth}`;
+  if (req.stream) {
+    rep.streams[a.status] = (rep.streams[a.status] ?? 0) + 1;
+    if (a.status === 200 && !(a.contentType.startsWith("text/event-stream") && a.body.startsWith("retry:"))) {
+      rep.brokenStreams++;
+      sample(`stream answered 200 without an event stream ${where}: ${a.contentType} ${a.body.slice(0, 100)}`);
+    }
+  }
   if (a.status >= 500) {
     if (a.status === 503) rep.outage503++;
     else {
@@ -148,6 +165,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     rejectionsWithoutIssue: 0,
     invalidAccepted: 0,
     acceptedEvents: 0,
+    streams: {},
+    brokenStreams: 0,
     polluted: false,
     maxRssMb: 0,
     rssSeries: [],

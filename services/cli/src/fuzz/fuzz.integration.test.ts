@@ -31,6 +31,7 @@ const closers: (() => Promise<unknown> | void)[] = [];
 let collectorUrl = "";
 let queryUrl = "";
 let ch: ClickHouse;
+const queryMetrics = createMetricsRegistry("fuzz-q", { defaults: false });
 
 beforeAll(async () => {
   const kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "fuzz", logger: silentLogger });
@@ -60,7 +61,7 @@ beforeAll(async () => {
     reader: createReader(ch),
     redis,
     logger: silentLogger,
-    metrics: createMetricsRegistry("fuzz-q", { defaults: false }),
+    metrics: queryMetrics,
     tokens: parseTokenSpec(`${tokens.queryRead}=acme.eu,${tokens.queryWrite}=acme.eu:write`),
   });
   collectorUrl = await collector.listen({ host: "127.0.0.1", port: 0 });
@@ -74,6 +75,11 @@ beforeAll(async () => {
     () => rmSync(dir, { recursive: true, force: true }),
   );
 });
+
+async function gauge(name: string): Promise<number | undefined> {
+  const m = await queryMetrics.getSingleMetric(name)?.get();
+  return m?.values.reduce((sum, v) => sum + v.value, 0);
+}
 
 afterAll(async () => {
   for (const c of closers) await c();
@@ -97,6 +103,12 @@ it(
     // Both services accepted real work, so the run reached the deep paths too.
     expect(report.acceptedEvents).toBeGreaterThan(0);
     expect(report.byStatus["200"] ?? 0).toBeGreaterThan(0);
+    // Live streams were opened with valid tokens (and hung up on), and every 200 was a real stream.
+    expect(report.streams["200"] ?? 0).toBeGreaterThan(0);
+    expect(report.brokenStreams).toBe(0);
+    // Every stream the fuzzer hung up on was released: no subscriber or channel is left behind.
+    await expect.poll(async () => gauge("pulse_query_stream_subscribers"), { timeout: 10_000 }).toBe(0);
+    expect(await gauge("pulse_query_stream_channels")).toBe(0);
     // Bounded memory: a 5 MB body limit and bounded buffers keep the process far below this.
     expect(report.maxRssMb).toBeLessThan(2048);
     // The servers still answer after the run.

@@ -35,6 +35,8 @@ export interface HostileRequest {
   auth: "valid" | "wrong_kind" | "garbage" | "none";
   /** The body's items as sent when they parse as JSON (to re-validate accepted events). */
   items?: unknown[];
+  /** A live stream (SSE): read its head and first bytes, then hang up. */
+  stream?: boolean;
 }
 
 const EVENT_TYPES = ["survey.response", "call.completed", "contact.completed", "complaint.opened", "complaint.resolved"] as const;
@@ -292,7 +294,8 @@ function enc(s: string): string {
 }
 
 export function queryRequest(r: Rng, t: FuzzTokens): HostileRequest {
-  const base = pick(r, QUERY_PATHS);
+  const stream = r() < 0.1;
+  const base = stream ? "/v1/stream" : pick(r, QUERY_PATHS);
   const parts: string[] = [];
   for (const p of PARAMS) {
     if (r() < (p === "window" ? 0.6 : 0.15)) {
@@ -305,8 +308,12 @@ export function queryRequest(r: Rng, t: FuzzTokens): HostileRequest {
   const path = r() < 0.8 ? `${base}${qs}` : pathSpelling(r, `${base}${qs}`);
   const headers: Record<string, string> = {};
   const a = authHeader(r, t.queryRead, t.queryWrite);
-  if (a.header !== undefined) headers.authorization = a.header;
+  let target = path;
+  // The stream also takes its token as ?token= (EventSource cannot send headers): the same
+  // token, valid, of the wrong kind or garbage, sent that way instead.
+  if (stream && a.header?.startsWith("Bearer ") && r() < 0.4) target += `${target.includes("?") ? "&" : "?"}token=${enc(a.header.slice(7))}`;
+  else if (a.header !== undefined) headers.authorization = a.header;
   if (r() < 0.05) headers.accept = pick(r, ["text/event-stream", "application/xml", "*/*;q=0"]);
   const method = r() < 0.95 ? "GET" : pick(r, ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"] as const);
-  return { target: "query", method, path, headers, auth: a.auth, ...(method === "POST" ? { body: Buffer.from("{}") } : {}) };
+  return { target: "query", method, path: target, headers, auth: a.auth, ...(stream ? { stream } : {}), ...(method === "POST" ? { body: Buffer.from("{}") } : {}) };
 }
