@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { bearerToken, watchTokenFile, type Authenticator, type TokenKind } from "@pulse/http";
 import { err, ok, type Logger, type Result } from "@pulse/kit";
+import { TENANT_PATTERN, TENANT_RULE } from "@pulse/contract";
 
 /**
  * One configured API key: only its SHA-256 is known to the collector. `kind` is `write` (the
@@ -25,8 +26,6 @@ export interface Principal {
 export type KeyPrincipal = Principal & { kind: TokenKind };
 
 const HEX64 = /^[0-9a-f]{64}$/;
-// Tenants are slugs: no ':' so `tenant:customerId` partition keys and Redis keys stay unambiguous.
-const TENANT = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 // Same rule as the contract's `source` label (printable ASCII), minus ',' which separates list entries.
 const SOURCE = /^[\x20-\x2b\x2d-\x7e]{1,128}$/;
 
@@ -36,7 +35,7 @@ export function hashApiKey(key: string): string {
 
 function checkEntry(e: ApiKeyEntry, where: string): string | undefined {
   if (!HEX64.test(e.sha256)) return `${where}: the hash must be 64 lower-case hex characters (sha256 of the key)`;
-  if (!TENANT.test(e.tenant)) return `${where}: tenant "${e.tenant}" must be 1–64 characters of a–z, 0–9, '.', '_' or '-'`;
+  if (!TENANT_PATTERN.test(e.tenant)) return `${where}: tenant "${e.tenant}" ${TENANT_RULE}`;
   if (!SOURCE.test(e.source)) return `${where}: source must be 1–128 printable ASCII characters without ','`;
   return undefined;
 }

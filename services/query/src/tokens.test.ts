@@ -15,7 +15,7 @@ describe("read tokens", () => {
   });
   it("rejects short tokens, bad tenants and empty maps without echoing the token", () => {
     expect(() => parseTokenSpec("short=acme")).toThrow(/at least 16 characters/);
-    expect(() => parseTokenSpec("long-enough-token-123=Acme Corp")).toThrow(/lower-case slug/);
+    expect(() => parseTokenSpec("long-enough-token-123=Acme Corp")).toThrow(/tenant .Acme Corp. must be 1–64 characters of a–z/);
     expect(() => parseTokenSpec(" ")).toThrow(/no tokens/);
     try {
       parseTokenSpec("short=acme");

@@ -11,12 +11,12 @@
  * A token may be given pre-hashed as `sha256:<64 hex digits>` so the plaintext never sits in config.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { TENANT_PATTERN, TENANT_RULE } from "@pulse/contract";
 import { createDigestAuthenticator, type Authenticator, type TokenKind } from "@pulse/http";
 
 /** `kind` absent: read. */
 export type TokenEntry = { sha256: Buffer; tenant: string; kind?: TokenKind };
 
-const TENANT = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const HASHED = /^sha256:([0-9a-f]{64})$/i;
 
 export function sha256(token: string): Buffer {
@@ -58,7 +58,7 @@ export function parseTokenSpec(spec: string): TokenEntry[] {
   if (pairs.length === 0) throw new Error("no tokens configured");
   return pairs.map(([token, tenant, kind], i) => {
     if (kind !== "read" && kind !== "write") throw new Error(`entry ${i + 1} (tenant ${tenant}): kind must be read or write`);
-    if (!TENANT.test(tenant)) throw new Error(`entry ${i + 1}: tenant '${tenant}' must be a lower-case slug`);
+    if (!TENANT_PATTERN.test(tenant)) throw new Error(`entry ${i + 1}: tenant '${tenant}' ${TENANT_RULE}`);
     if (token.length < 16 && !HASHED.test(token)) throw new Error(`entry ${i + 1} (tenant ${tenant}): a token must be at least 16 characters`);
     const hashed = HASHED.exec(token);
     return { sha256: hashed ? Buffer.from(hashed[1]!, "hex") : sha256(token), tenant, kind };
