@@ -6,7 +6,8 @@ import { readWorkerStatus, WorkerEnv, type WorkerStatusReport } from "@pulse/wor
 import type { Args } from "../args";
 import type { CommandContext } from "./ops";
 
-const ago = (now: number, t: number | undefined) => (t === undefined ? "—" : `${((now - t) / 1000).toFixed(1)} s ago`);
+/** A time written while the report was being read (after its `at`) is "0.0 s ago", never negative. */
+export const ago = (now: number, t: number | undefined) => (t === undefined ? "—" : `${(Math.max(0, now - t) / 1000).toFixed(1)} s ago`);
 
 /** The report as a person reads it: one table per concern. */
 export function formatStatus(r: WorkerStatusReport): string {
