@@ -13,7 +13,7 @@ const HELP = `pulse — customer feedback in, live CX scores out
   pulse migrate                     apply infra/clickhouse migrations
   pulse setup [--tenant t]          migrations, Kafka topics, catalogue (CATALOGUE_FILE) into Redis
   pulse import <s3-url|path> --mapping <name|file> --tenant <t> [--source s] [--inline]
-  pulse replay --from YYYY-MM-DD --to YYYY-MM-DD [--tenant t]
+  pulse replay --from YYYY-MM-DD --to YYYY-MM-DD [--tenant t]   the days [from, to): --to is not replayed
   pulse dlq list | pulse dlq redrive [--reason code]
   pulse status [--json]             lag, stalled partitions, freshness, dead letters by reason
   pulse catalogue load <file> --tenant <t> | show --tenant <t> | remove --tenant <t>

@@ -54,7 +54,10 @@ export function checkReplayRange(r: ReplayRequest): void {
     // so deleting and rebuilding the buckets cannot touch events outside the range.
     if (d.getTime() % DAY !== 0) throw new BadRequestError("invalid_range", `--${name} must be a UTC midnight (a whole day)`);
   }
-  if (r.to.getTime() <= r.from.getTime()) throw new BadRequestError("invalid_range", "--to must be after --from");
+  if (r.to.getTime() <= r.from.getTime()) {
+    const next = new Date(r.from.getTime() + DAY).toISOString().slice(0, 10);
+    throw new BadRequestError("invalid_range", `--to is the first day NOT replayed and must be after --from (to replay ${r.from.toISOString().slice(0, 10)} alone: --to ${next})`);
+  }
 }
 
 /**
