@@ -26,6 +26,11 @@ export const WorkerEnv = z
     WORKER_RETRY_MAX_SECONDS: fields.positiveInt.default(30),
     /** Compressed archive objects kept in memory while the archive store is down; past it the partition waits. */
     ARCHIVE_MAX_PENDING_MB: fields.positiveInt.default(256),
+    /**
+     * `pulse replay` refuses a range in which an event was stored less than this long ago: events
+     * still arriving while a replay deletes and rebuilds the range could be missed. 0 turns it off.
+     */
+    REPLAY_QUIET_SECONDS: z.coerce.number().int().min(0, "must be 0 or more").default(300),
     WORKER_METRICS_PORT: fields.port.default(8081),
     WORKER_HOST: z.string().default("127.0.0.1"),
     /** W: a contact followed by another of the same customer and topic within W is not resolved at first contact. */

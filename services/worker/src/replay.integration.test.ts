@@ -104,6 +104,16 @@ describe("replay from the archive", () => {
     expect(await countEvents(ch, tenant)).toBe(1400);
     await store.put(someKey, saved ?? Buffer.alloc(0));
 
+    // The range was stored moments ago: with a quiet period (as `pulse replay` runs it) the replay
+    // refuses before it deletes anything, since events still arriving could be missed.
+    const active = replayRange(
+      { from: new Date("2026-11-10T00:00:00Z"), to: new Date("2026-11-11T00:00:00Z"), tenant },
+      { ch, reader, writer: createWriter(ch), store, enrichment, logger: silentLogger, quietMs: 3_600_000 },
+    );
+    await expect(active).rejects.toMatchObject({ code: "range_active" });
+    await expect(active).rejects.toThrow(/the newest was stored \d+ s ago/);
+    expect(await countEvents(ch, tenant)).toBe(1400);
+
     const first = await run();
     expect(first.inserted).toBe(800);
     // The 50 resent copies were dropped as duplicates when they arrived, so they were never

@@ -31,6 +31,12 @@ export interface ReplayDeps {
   logger: Logger;
   /** First-contact resolution settings, as the live worker has them (default 7 days, default placeholders). */
   fcr?: { windowMs: number; placeholders?: readonly string[] };
+  /**
+   * Refuse the range when its newest event was stored less than this long ago (`range_active`):
+   * an event stored between the archive check and the delete would be deleted and not rebuilt.
+   * Unset or 0: no check (callers that know the range is quiet, such as tests).
+   */
+  quietMs?: number;
   /** Called after every archive object with (done, total). */
   progress?: (done: number, total: number) => void | Promise<void>;
 }
@@ -60,6 +66,23 @@ export function checkReplayRange(r: ReplayRequest): void {
   }
 }
 
+async function assertQuiet(deps: ReplayDeps, req: ReplayRequest, params: Record<string, string>, tenantFilter: string, quietMs: number): Promise<void> {
+  const [row] = await deps.reader.query<{ newest: number | string }>(
+    `SELECT toUnixTimestamp64Milli(max(ingested_at)) AS newest, count() AS n FROM feedback_events
+     WHERE occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')}${tenantFilter}
+     HAVING n > 0`,
+    params,
+  );
+  if (row === undefined) return;
+  const age = Date.now() - Number(row.newest);
+  if (age < quietMs) {
+    throw new PulseError(
+      "range_active",
+      `the range is still receiving events (the newest was stored ${Math.max(0, Math.round(age / 1000))} s ago; a replay waits until none was stored for ${Math.round(quietMs / 1000)} s, REPLAY_QUIET_SECONDS): events arriving while it runs could be missed. Replay whole days that are over (for today's traffic: --to ${req.from.toISOString().slice(0, 10)} or earlier), or try again when the sources are quiet`,
+    );
+  }
+}
+
 /**
  * Rebuilds feedback_events and the rollups for [from, to) from the raw archive, with today's
  * enrichment rules. Steps: delete the range's rows (events and rollup buckets, synchronously),
@@ -72,6 +95,7 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
   const runId = randomUUID();
   const params = { from: chTime(req.from), to: chTime(req.to), tenant: req.tenant ?? "" };
   const tenantFilter = req.tenant ? " AND tenant = {tenant:String}" : "";
+  if (deps.quietMs) await assertQuiet(deps, req, params, tenantFilter, deps.quietMs);
   const keys = await archiveKeys(deps.store, req);
 
   // Nothing is deleted unless the archive holds every event ClickHouse has for the range: an
@@ -87,7 +111,7 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
   if (archived.size < Number(stored?.n ?? 0)) {
     throw new PulseError(
       "archive_incomplete",
-      `the archive holds ${archived.size} distinct events for the range but ClickHouse has ${Number(stored?.n ?? 0)}: replaying would lose events, nothing was changed`,
+      `the archive holds ${archived.size} distinct events for the range but ClickHouse has ${Number(stored?.n ?? 0)}: replaying would lose events, nothing was changed (after an archive storage outage the worker writes the missing objects in the background and logs 'archive still unavailable' until it can: try again once it stops)`,
     );
   }
 
