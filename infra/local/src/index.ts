@@ -17,15 +17,6 @@ export {
 } from "./s3";
 export { ensureS3ProxyJar, S3PROXY_VERSION } from "./s3-jar";
 export { ensureRedis, pingRedis, type RedisHandle, type EnsureRedisOptions } from "./redis";
-export { ensureTopics, loadTopicsFile } from "./topics";
-export {
-  parseTopicsFile,
-  planTopics,
-  type TopicSpec,
-  type TopicsFile,
-  type TopicAction,
-  type ExistingTopic,
-} from "./topics-plan";
 export { describeDead, startStack, stopLeftovers, stackEnv, superviseStack, type DeadServer, type Stack, type StackEnv, type StartStackOptions } from "./stack";
 export { runStackCommand } from "./stack-cli";
 export {

@@ -21,7 +21,7 @@ import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/c
 import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
 import { encodeWire, type FeedbackEvent } from "@pulse/contract";
 import { runImport, createInputResolver } from "@pulse/jobs";
-import { createKafka, createProducer, ensureTopics, topicNames, type Kafka, type Topics } from "@pulse/kafka";
+import { createKafka, createProducer, declaredTopics, ensureTopics, topicNames, type Kafka, type Topics } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createQueryApp, type TargetsProvider } from "@pulse/query";
 import { createRedis, type Redis } from "@pulse/redis";
@@ -61,10 +61,7 @@ let queryBase: string;
 beforeAll(async () => {
   kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-contract", logger: silentLogger });
   topics = topicNames(`ct-${run}.`);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 2 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, declaredTopics(`ct-${run}.`, { feedback: 2, deadLetters: 1 }));
   ch = await openClickHouse({ path: join(tempDir("pulse-e2e-contract-"), "ch"), database: "pulse" });
   await migrate(ch, join(ROOT, "infra/clickhouse"));
   redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e-contract:${run}:` });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
 import type { FeedbackEvent } from "@pulse/contract";
-import { createKafka, createProducer, ensureTopics, topicNames } from "@pulse/kafka";
+import { createKafka, createProducer, declaredTopics, ensureTopics, topicNames } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
 import { createLocalStore } from "@pulse/storage";
@@ -38,10 +38,7 @@ beforeAll(async () => {
   const kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-history", logger: silentLogger });
   const topics = topicNames(`${tenant}.`);
   // One partition: the history and the live event share it, as one customer's events always do.
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 1 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, declaredTopics(`${tenant}.`, { feedback: 1, deadLetters: 1 }));
   ch = await openClickHouse({ path: join(tempDir("pulse-e2e-"), "ch"), database: "pulse" });
   await migrate(ch, join(ROOT, "infra/clickhouse"));
   const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:` });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createReader, createWriter, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { hashApiKey } from "@pulse/collector";
 import { createInputResolver, runImport } from "@pulse/jobs";
-import { consumerLag, createKafka, createProducer, ensureTopics, topicNames, type Kafka } from "@pulse/kafka";
+import { consumerLag, createKafka, createProducer, declaredTopics, ensureTopics, topicNames, type Kafka } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createQueryApp } from "@pulse/query";
 import { createRedis } from "@pulse/redis";
@@ -148,10 +148,7 @@ beforeAll(async () => {
   text = readFileSync(join(inputDir, "bank.txt"), "utf8");
 
   kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-bank", logger: silentLogger });
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 3 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, declaredTopics(`${tenant}.`, { feedback: 3, deadLetters: 1 }));
   ch = await openClickHouse({ path: join(tempDir("pulse-bank-"), "ch"), database: "pulse" });
   await migrate(ch, join(ROOT, "infra/clickhouse"));
   const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:` });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { createReader, createWriter, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
 import { makeSampleEvent } from "@pulse/contract/fixtures";
-import { consumerLag, createKafka, createProducer, ensureTopics, topicNames, type Kafka } from "@pulse/kafka";
+import { consumerLag, createKafka, createProducer, declaredTopics, ensureTopics, topicNames, type Kafka } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
 import { createLocalStore, type ObjectStore } from "@pulse/storage";
@@ -42,10 +42,7 @@ beforeAll(async () => {
   };
   kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "pii-e2e", logger: silentLogger });
   const topics = topicNames(`${tenant}.`);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 2 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, declaredTopics(`${tenant}.`, { feedback: 2, deadLetters: 1 }));
   ch = await openClickHouse({ path: join(tmp("pulse-pii-"), "ch"), database: "pulse" });
   await migrate(ch, join(ROOT, "infra/clickhouse"));
   const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `pii:${tenant}:` });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
 import type { FeedbackEvent } from "@pulse/contract";
-import { consumerLag, createKafka, createProducer, ensureTopics, topicNames, type Kafka } from "@pulse/kafka";
+import { consumerLag, createKafka, createProducer, declaredTopics, ensureTopics, topicNames, type Kafka } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createQueryApp } from "@pulse/query";
 import { createRedis } from "@pulse/redis";
@@ -77,10 +77,7 @@ beforeAll(async () => {
   const prefix = `${tenant}.`;
   kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e", logger: silentLogger });
   const topics = topicNames(prefix);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 3 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, declaredTopics(prefix, { feedback: 3, deadLetters: 1 }));
   ch = await openClickHouse({ path: join(tempDir("pulse-e2e-"), "ch"), database: "pulse" });
   await migrate(ch, join(ROOT, "infra/clickhouse"));
   const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:` });

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
-import { createKafka, createProducer, ensureTopics, topicNames } from "@pulse/kafka";
+import { createKafka, createProducer, declaredTopics, ensureTopics, topicNames } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createQueryApp } from "@pulse/query";
 import { createRedis } from "@pulse/redis";
@@ -38,10 +38,7 @@ const tempDir = (prefix: string) => {
 beforeAll(async () => {
   const kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-ryw", logger: silentLogger });
   const topics = topicNames(`${tenant}.`);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 1 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, declaredTopics(`${tenant}.`, { feedback: 1, deadLetters: 1 }));
   ch = await openClickHouse({ path: join(tempDir("pulse-ryw-"), "ch"), database: "pulse" });
   await migrate(ch, join(ROOT, "infra/clickhouse"));
   const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:` });

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { createReader, openClickHouse } from "@pulse/clickhouse";
 import { hashApiKey } from "@pulse/collector";
-import { consumerLag, createKafka, createProducer, ensureTopics, topicNames } from "@pulse/kafka";
+import { consumerLag, createKafka, createProducer, declaredTopics, ensureTopics, topicNames } from "@pulse/kafka";
 import { silentLogger } from "@pulse/kit";
 import { LOCAL_S3_CREDENTIALS, startPrivateKafka, startS3, type S3Handle } from "@pulse/local-stack";
 import { listDeadLetters } from "@pulse/worker";
@@ -97,10 +97,7 @@ async function run(o: ChaosOptions, cleanups: (() => Promise<unknown>)[]): Promi
   const kafka = createKafka({ brokers: broker.brokers, clientId: "chaos", logger: silentLogger });
   const prefix = `chaos-${id}.`;
   const topics = topicNames(prefix);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 6 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, declaredTopics(prefix, { feedback: 6, deadLetters: 1 }));
   const redis = new AofRedis(join(dir, "redis"), await freePort());
   await redis.start();
   cleanups.push(() => redis.kill());
