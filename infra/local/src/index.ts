@@ -16,6 +16,7 @@ export {
   type StartS3Options,
 } from "./s3";
 export { ensureS3ProxyJar, S3PROXY_VERSION } from "./s3-jar";
+export { freePort } from "./net";
 export { ensureRedis, pingRedis, type RedisHandle, type EnsureRedisOptions } from "./redis";
 export { describeDead, startStack, stopLeftovers, stackEnv, superviseStack, type DeadServer, type Stack, type StackEnv, type StartStackOptions } from "./stack";
 export { runStackCommand } from "./stack-cli";
