@@ -16,16 +16,8 @@ export {
   type StartS3Options,
 } from "./s3";
 export { ensureS3ProxyJar, S3PROXY_VERSION } from "./s3-jar";
+export { freePort } from "./net";
 export { ensureRedis, pingRedis, type RedisHandle, type EnsureRedisOptions } from "./redis";
-export { ensureTopics, loadTopicsFile } from "./topics";
-export {
-  parseTopicsFile,
-  planTopics,
-  type TopicSpec,
-  type TopicsFile,
-  type TopicAction,
-  type ExistingTopic,
-} from "./topics-plan";
 export { describeDead, startStack, stopLeftovers, stackEnv, superviseStack, type DeadServer, type Stack, type StackEnv, type StartStackOptions } from "./stack";
 export { runStackCommand } from "./stack-cli";
 export {

@@ -1,12 +1,10 @@
-import { fileURLToPath } from "node:url";
 import type { EachMessagePayload } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ensureTopics } from "./topics";
-import type { TopicsFile } from "./topics-plan";
+import { createKafka, declaredTopics, ensureTopics } from "@pulse/kafka";
+import { silentLogger } from "@pulse/kit";
 import { defaultPartitioner, testKafka, uniqueName } from "./test-clients";
 
 const brokers = inject("stack").KAFKA_BROKERS.split(",");
-const topicsFile = fileURLToPath(new URL("../../kafka/topics.json", import.meta.url));
 const kafka = testKafka(brokers, "local-stack-kafka-test");
 const admin = kafka.admin();
 
@@ -14,7 +12,7 @@ beforeAll(() => admin.connect());
 afterAll(() => admin.disconnect());
 
 describe("test broker (Kafka 3.9.1, KRaft) with kafkajs 2.2.4", () => {
-  it("has the topics of infra/kafka/topics.json, and a second apply changes nothing", async () => {
+  it("the stack created the topics of infra/kafka/topics.json; a second apply changes nothing", async () => {
     const meta = await admin.fetchTopicMetadata({
       topics: ["pulse.feedback.v1", "pulse.feedback.dlq.v1"],
     });
@@ -27,32 +25,9 @@ describe("test broker (Kafka 3.9.1, KRaft) with kafkajs 2.2.4", () => {
       resources: [{ type: 2, name: "pulse.feedback.dlq.v1", configNames: ["retention.ms"] }],
     });
     expect(configs.resources[0]?.configEntries[0]?.configValue).toBe("2592000000");
-    expect(await ensureTopics(brokers, topicsFile, { progress: () => {} })).toEqual([]);
-  });
-
-  it("raises partitions and updates configs when the declaration grows", async () => {
-    const name = uniqueName("local-stack.grow");
-    const v1: TopicsFile = {
-      topics: [{ name, partitions: 2, configs: { "retention.ms": "3600000" } }],
-    };
-    const v2: TopicsFile = {
-      topics: [{ name, partitions: 5, configs: { "retention.ms": "7200000" } }],
-    };
-    expect((await ensureTopics(brokers, v1, { progress: () => {} })).map((a) => a.kind)).toEqual([
-      "create",
-    ]);
-    expect((await ensureTopics(brokers, v2, { progress: () => {} })).map((a) => a.kind)).toEqual([
-      "add-partitions",
-      "set-configs",
-    ]);
-    const meta = await admin.fetchTopicMetadata({ topics: [name] });
-    expect(meta.topics[0]?.partitions).toHaveLength(5);
-    const configs = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: 2, name, configNames: ["retention.ms"] }],
-    });
-    expect(configs.resources[0]?.configEntries[0]?.configValue).toBe("7200000");
-    expect(await ensureTopics(brokers, v2, { progress: () => {} })).toEqual([]);
+    // The stack applied the declaration through @pulse/kafka's ensureTopics: a second apply is a no-op.
+    const client = createKafka({ brokers, clientId: "local-stack-kafka-test", logger: silentLogger });
+    expect(await ensureTopics(client, declaredTopics())).toEqual([]);
   });
 
   it("round-trips messages through a consumer group (idempotent producer, acks=all)", async () => {

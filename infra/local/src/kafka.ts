@@ -3,13 +3,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { PulseError } from "@pulse/kit";
-import { killProcess, spawnServer, stopProcess, type ServerProcess } from "./child-process";
+import { spawnServer, type ServerProcess } from "./child-process";
 import { javaBin, smallJvmFlags } from "./java";
 import { newClusterId, renderLog4jProperties, renderServerProperties } from "./kafka-config";
 import { ensureKafkaJars } from "./kafka-jars";
 import { waitForKafka } from "./kafka-ready";
 import { isPortOpen } from "./net";
-import { ownedPid, removePidFile, writePidFile } from "./pid-file";
+import { ownedPid, readyOrKilled, serverControls, stopOwnedServer } from "./pid-file";
 import { seconds, stderrProgress, type Progress } from "./progress";
 
 export interface StartKafkaOptions {
@@ -76,11 +76,8 @@ export function runningKafkaPid(dataDir: string): number | undefined {
 }
 
 export async function stopKafkaByPidFile(dataDir: string): Promise<number | undefined> {
-  const pid = runningKafkaPid(dataDir);
-  if (pid === undefined) return undefined;
-  await stopProcess(pid);
-  removePidFile(kafkaPaths(dataDir, dataDir).pidFile);
-  return pid;
+  const p = kafkaPaths(dataDir, dataDir);
+  return stopOwnedServer(p.pidFile, p.props);
 }
 
 async function formatStorageOnce(
@@ -158,25 +155,16 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaHandle> 
       cwd: opts.dataDir,
     });
     pid = current.pid;
-    writePidFile(p.pidFile, pid);
-    try {
-      await waitForKafka({ brokers, timeoutMs, logFile: p.serverLog, process: current });
-    } catch (e) {
-      await killProcess(pid).catch(() => {});
-      removePidFile(p.pidFile);
-      throw e;
-    }
+    const proc = current;
+    await readyOrKilled(pid, p.pidFile, () =>
+      waitForKafka({ brokers, timeoutMs, logFile: p.serverLog, process: proc }),
+    );
     progress(`${label}: ready on ${brokers[0]} in ${seconds(t0)} (pid ${pid})`);
   };
 
-  const stop = async (): Promise<void> => {
-    await stopProcess(pid);
-    removePidFile(p.pidFile);
-  };
-  const kill = async (): Promise<void> => {
-    await killProcess(pid);
-    removePidFile(p.pidFile);
-  };
+  // pid changes on restart(): look it up at each call.
+  const stop = (): Promise<void> => serverControls(pid, p.pidFile).stop();
+  const kill = (): Promise<void> => serverControls(pid, p.pidFile).kill();
 
   let reused = false;
   const existing = ownedPid(p.pidFile, p.props);

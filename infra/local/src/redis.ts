@@ -5,7 +5,7 @@ import { PulseError } from "@pulse/kit";
 import { spawnServer, stopProcess } from "./child-process";
 import { quoteTail } from "./log-tail";
 import { sleep } from "./net";
-import { ownedPid, removePidFile, writePidFile } from "./pid-file";
+import { removePidFile, stopOwnedServer, writePidFile } from "./pid-file";
 import { seconds, stderrProgress, type Progress } from "./progress";
 
 export interface RedisHandle {
@@ -59,11 +59,7 @@ export async function stopRedisByPidFile(
   dataDir: string,
   port: number,
 ): Promise<number | undefined> {
-  const pid = ownedPid(pidFileFor(dataDir), isRedisServer(port));
-  if (pid === undefined) return undefined;
-  await stopProcess(pid);
-  removePidFile(pidFileFor(dataDir));
-  return pid;
+  return stopOwnedServer(pidFileFor(dataDir), isRedisServer(port));
 }
 
 export async function ensureRedis(

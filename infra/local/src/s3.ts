@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { PulseError } from "@pulse/kit";
-import { killProcess, spawnServer, stopProcess, type ServerProcess } from "./child-process";
+import { spawnServer, type ServerProcess } from "./child-process";
 import { javaBin, smallJvmFlags } from "./java";
 import { quoteTail } from "./log-tail";
 import { isPortOpen, sleep } from "./net";
-import { ownedPid, removePidFile, writePidFile } from "./pid-file";
+import { ownedPid, readyOrKilled, serverControls, stopOwnedServer } from "./pid-file";
 import { seconds, stderrProgress, type Progress } from "./progress";
 import { ensureS3ProxyJar } from "./s3-jar";
 
@@ -63,11 +63,8 @@ export function runningS3Pid(dataDir: string): number | undefined {
 }
 
 export async function stopS3ByPidFile(dataDir: string): Promise<number | undefined> {
-  const pid = runningS3Pid(dataDir);
-  if (pid === undefined) return undefined;
-  await stopProcess(pid);
-  removePidFile(s3Paths(dataDir, dataDir).pidFile);
-  return pid;
+  const p = s3Paths(dataDir, dataDir);
+  return stopOwnedServer(p.pidFile, p.props);
 }
 
 async function waitForS3(
@@ -166,14 +163,7 @@ export async function startS3(opts: StartS3Options): Promise<S3Handle> {
       env: { ...process.env, LOG_LEVEL: "info" },
     });
     pid = proc.pid;
-    writePidFile(p.pidFile, pid);
-    try {
-      await waitForS3(endpoint, timeoutMs, p.logFile, proc);
-    } catch (e) {
-      await killProcess(proc.pid).catch(() => {});
-      removePidFile(p.pidFile);
-      throw e;
-    }
+    await readyOrKilled(pid, p.pidFile, () => waitForS3(endpoint, timeoutMs, p.logFile, proc));
     progress(`s3: ready on ${endpoint} in ${seconds(t0)} (pid ${pid})`);
   }
   await createBuckets(endpoint, opts.buckets);
@@ -183,13 +173,6 @@ export async function startS3(opts: StartS3Options): Promise<S3Handle> {
     pid: serverPid,
     reused,
     logFile: p.logFile,
-    async stop() {
-      await stopProcess(serverPid);
-      removePidFile(p.pidFile);
-    },
-    async kill() {
-      await killProcess(serverPid);
-      removePidFile(p.pidFile);
-    },
+    ...serverControls(serverPid, p.pidFile),
   };
 }

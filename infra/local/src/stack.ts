@@ -1,5 +1,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createKafka, ensureTopics, loadTopicsFile } from "@pulse/kafka";
+import { silentLogger } from "@pulse/kit";
 import { isAlive } from "./child-process";
 import { startKafka, stopKafkaByPidFile, type KafkaHandle } from "./kafka";
 import { ensureKafkaJars } from "./kafka-jars";
@@ -14,7 +16,6 @@ import {
 } from "./s3";
 import { ensureS3ProxyJar } from "./s3-jar";
 import { stackLayout, type StackLayout, type StackPorts, type StackProfile } from "./stack-layout";
-import { ensureTopics } from "./topics";
 
 export interface StartStackOptions extends Partial<StackPorts> {
   /** The repository root (folder holding pnpm-workspace.yaml). */
@@ -139,7 +140,12 @@ export async function startStack(opts: StartStackOptions): Promise<Stack> {
   const redis = redisR.value;
 
   try {
-    await ensureTopics(kafka.brokers, layout.topicsFile, { progress });
+    const client = createKafka({
+      brokers: kafka.brokers,
+      clientId: "pulse-local-stack-topics",
+      logger: silentLogger,
+    });
+    await ensureTopics(client, loadTopicsFile(layout.topicsFile), { progress });
   } catch (e) {
     await Promise.allSettled([
       kafka.reused ? undefined : kafka.stop(),

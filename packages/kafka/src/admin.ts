@@ -39,27 +39,6 @@ export async function kafkaReachable(kafka: Kafka, topic: string): Promise<boole
   }
 }
 
-export interface TopicSpec {
-  topic: string;
-  numPartitions: number;
-  configEntries?: { name: string; value: string }[];
-}
-
-/** Creates the topics that do not exist yet (idempotent) and waits for their leaders. */
-export async function ensureTopics(kafka: Kafka, specs: TopicSpec[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = specs.filter((s) => !existing.has(s.topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({ topics: missing, waitForLeaders: false });
-    await waitForLeaders(admin, missing.map((s) => s.topic));
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /**
  * Polls the topics' metadata until every partition has a leader. kafkajs' own `waitForLeaders`
  * lets an UNKNOWN_TOPIC_OR_PARTITION answer (a broker that has not caught up with the new topic

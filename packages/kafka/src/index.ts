@@ -10,5 +10,14 @@ export {
   type KafkaMessage,
   type Batch,
 } from "./consumer";
-export { clusterId, consumerLag, ensureTopics, kafkaReachable, rewindGroup, waitForLeaders, type PartitionLag, type TopicSpec } from "./admin";
+export { clusterId, consumerLag, kafkaReachable, rewindGroup, waitForLeaders, type PartitionLag } from "./admin";
+export { declaredTopics, ensureTopics, loadTopicsFile, prefixTopics, TOPICS_FILE } from "./topic-setup";
+export {
+  parseTopicsFile,
+  planTopics,
+  type ExistingTopic,
+  type TopicAction,
+  type TopicSpec,
+  type TopicsFile,
+} from "./topics-plan";
 export type { Kafka } from "kafkajs";

@@ -4,3 +4,4 @@ export * from "./logger";
 export * from "./metrics";
 export * from "./progress";
 export * from "./shutdown";
+export * from "./random";

@@ -6,7 +6,7 @@ import { err, type Result } from "@pulse/kit";
 import bankCalls from "../mappings/bank-calls.json" with { type: "json" };
 import cfpbComplaints from "../mappings/cfpb-complaints.json" with { type: "json" };
 import skytraxReviews from "../mappings/skytrax-reviews.json" with { type: "json" };
-import { parseMapping, type MappingIssue } from "./load-mapping";
+import { parseMapping, parseMappingText, type MappingIssue } from "./load-mapping";
 import type { Mapping } from "./spec";
 
 const SHIPPED: Record<string, unknown> = {
@@ -32,15 +32,7 @@ export function shippedMapping(name: string): Result<Mapping, MappingIssue[]> {
 export function resolveMapping(ref: unknown): Result<Mapping, MappingIssue[]> {
   if (typeof ref === "string") {
     const text = ref.trim();
-    if (text.startsWith("{")) {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (e) {
-        return err([{ path: "(mapping)", message: `is not valid JSON: ${(e as Error).message}` }]);
-      }
-      return parseMapping(json);
-    }
+    if (text.startsWith("{")) return parseMappingText(text);
     return shippedMapping(text);
   }
   return parseMapping(ref);

@@ -1,14 +1,7 @@
+import { seededRandom } from "@pulse/kit";
+
 /** Seeded PRNG for reproducible random test data (mulberry32). Test-only; not exported. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32 = seededRandom;
 
 /** Integers uniform in [lo, hi]. */
 export function randomInts(rand: () => number, count: number, lo: number, hi: number): number[] {

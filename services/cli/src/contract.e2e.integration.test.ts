@@ -12,24 +12,21 @@
  *   targets the query service shows.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCatalogueSource, EMPTY_CATALOGUE, storeCatalogue, type CatalogueSource } from "@pulse/catalogue";
-import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
+import { createReader, type ClickHouse } from "@pulse/clickhouse";
 import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
 import { encodeWire, type FeedbackEvent } from "@pulse/contract";
 import { runImport, createInputResolver } from "@pulse/jobs";
-import { createKafka, createProducer, ensureTopics, topicNames, type Kafka, type Topics } from "@pulse/kafka";
+import { createProducer, type Kafka, type Topics } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createQueryApp, type TargetsProvider } from "@pulse/query";
 import { createRedis, type Redis } from "@pulse/redis";
-import { createLocalStore } from "@pulse/storage";
-import { createWorker, listDeadLetters, type PulseWorker } from "@pulse/worker";
+import { listDeadLetters, type PulseWorker } from "@pulse/worker";
+import { collectorKey, openE2e, queryToken, type E2e } from "./testing/harness";
 
-const stack = inject("stack");
-const ROOT = new URL("../../../", import.meta.url).pathname;
 const run = randomUUID().slice(0, 6);
 const EU = "acme.eu";
 const OTHER = `ct${run}`;
@@ -40,13 +37,7 @@ const TOKEN_EU = `token-eu-${randomUUID()}`;
 const TOKEN_OTHER = `token-ot-${randomUUID()}`;
 const KEY_FD = `key-fd-${randomUUID()}`;
 const TOKEN_FD = `token-fd-${randomUUID()}`;
-const made: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-const closers: (() => Promise<unknown> | void)[] = [];
+let e2e: E2e;
 let ch: ClickHouse;
 let kafka: Kafka;
 let topics: Topics;
@@ -59,79 +50,26 @@ let query: Awaited<ReturnType<typeof createQueryApp>>;
 let queryBase: string;
 
 beforeAll(async () => {
-  kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-contract", logger: silentLogger });
-  topics = topicNames(`ct-${run}.`);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 2 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
-  ch = await openClickHouse({ path: join(tempDir("pulse-e2e-contract-"), "ch"), database: "pulse" });
-  await migrate(ch, join(ROOT, "infra/clickhouse"));
-  redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e-contract:${run}:` });
+  e2e = await openE2e({ name: run, prefix: `ct-${run}.`, partitions: 2, redisKeyPrefix: `e2e-contract:${run}:` });
+  ({ ch, kafka, topics, redis } = e2e);
   // Two readers of the one catalogue source, as in production: the worker's and the query's.
   workerCatalogues = createCatalogueSource({ redis, fallback: EMPTY_CATALOGUE, logger: silentLogger, refreshMs: 60_000 });
   queryCatalogues = createCatalogueSource({ redis, fallback: EMPTY_CATALOGUE, logger: silentLogger, refreshMs: 60_000 });
   await workerCatalogues.start();
   await queryCatalogues.start();
-  const producer = createProducer(kafka);
-  worker = createWorker({
-    kafka,
-    topics,
-    groupId: `g-${run}`,
-    ch,
-    redis,
-    store: createLocalStore(tempDir("pulse-e2e-contract-archive-")),
-    logger: silentLogger,
-    registry: createMetricsRegistry("w", { defaults: false }),
-    catalogues: workerCatalogues,
-    maxChunk: 1000,
-    partitionsConcurrently: 2,
-    fcr: { windowMs: 7 * 86_400_000 },
-  });
-  await worker.start();
-  collector = await createCollectorApp({
-    producer,
-    topics,
-    dedup: createRedisDedupStore(redis, { windowSeconds: 3600 }),
-    keys: [
-      { sha256: hashApiKey(KEY_EU), tenant: EU, source: "e2e" },
-      { sha256: hashApiKey(KEY_OTHER), tenant: OTHER, source: "e2e" },
-      { sha256: hashApiKey(KEY_FD), tenant: FD, source: "e2e" },
-    ],
-    logger: silentLogger,
-    metrics: createMetricsRegistry("c", { defaults: false }),
-    limits: { maxBodyBytes: 5 * 1024 * 1024, maxEvents: 10_000, maxDepth: 32, rateLimit: { eventsPerSecond: 100_000, burst: 100_000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024, coalesce: true },
-  });
+  e2e.defer(() => workerCatalogues.stop());
+  e2e.defer(() => queryCatalogues.stop());
+  worker = await e2e.startWorker({ catalogues: workerCatalogues, partitionsConcurrently: 2 });
+  collector = await e2e.startCollector([collectorKey(KEY_EU, EU), collectorKey(KEY_OTHER, OTHER), collectorKey(KEY_FD, FD)]);
   const targets: TargetsProvider = queryCatalogues;
-  query = await createQueryApp({
-    reader: createReader(ch),
-    logger: silentLogger,
-    metrics: createMetricsRegistry("q", { defaults: false }),
-    tokens: [
-      { sha256: Buffer.from(hashApiKey(TOKEN_EU), "hex"), tenant: EU },
-      { sha256: Buffer.from(hashApiKey(TOKEN_OTHER), "hex"), tenant: OTHER },
-      { sha256: Buffer.from(hashApiKey(TOKEN_FD), "hex"), tenant: FD },
-    ],
+  query = await e2e.startQuery([queryToken(TOKEN_EU, EU), queryToken(TOKEN_OTHER, OTHER), queryToken(TOKEN_FD, FD)], {
     targets,
     streamIntervalMs: 1000,
   });
   queryBase = await query.listen({ host: "127.0.0.1", port: 0 });
-  closers.push(
-    () => query.close(),
-    () => collector.close(),
-    () => worker.stop(),
-    () => workerCatalogues.stop(),
-    () => queryCatalogues.stop(),
-    () => producer.disconnect(),
-    () => redis.disconnect(),
-    () => ch.close(),
-  );
 });
 
-afterAll(async () => {
-  for (const c of closers) await c();
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
@@ -201,7 +139,7 @@ describe("occurredAt before the lower bound (1970-01-01T00:00:00Z)", () => {
   });
 
   it("is rejected by the import (the row is reported), while a valid row of the same file is produced", async () => {
-    const root = tempDir("pulse-e2e-import-");
+    const root = e2e.tempDir("pulse-e2e-import-");
     const rows = [...OLD, minutesAgo(10)].map((at, i) => JSON.stringify({ id: `imp-${run}-${i}`, at, c: `ic${i}`, nps: 7 }));
     writeFileSync(join(root, "rows.ndjson"), `${rows.join("\n")}\n`);
     const mapping = {

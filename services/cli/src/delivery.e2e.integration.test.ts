@@ -6,77 +6,24 @@
  * after it is counted within seconds.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
-import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createReader } from "@pulse/clickhouse";
 import type { FeedbackEvent } from "@pulse/contract";
-import { createKafka, createProducer, ensureTopics, topicNames } from "@pulse/kafka";
-import { createMetricsRegistry, silentLogger } from "@pulse/kit";
-import { createRedis } from "@pulse/redis";
-import { createLocalStore } from "@pulse/storage";
-import { createCatalogues, createWorker, EMPTY_CATALOGUE, type PulseWorker } from "@pulse/worker";
+import { collectorKey, openE2e, type E2e } from "./testing/harness";
 
-const stack = inject("stack");
-const ROOT = new URL("../../../", import.meta.url).pathname;
 const tenant = `hist${randomUUID().slice(0, 6)}`;
 const KEY = `key-${randomUUID()}`;
-const made: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-const closers: (() => Promise<unknown> | void)[] = [];
-let ch: ClickHouse;
-let worker: PulseWorker;
-let collector: Awaited<ReturnType<typeof createCollectorApp>>;
+let e2e: E2e;
+let collector: Awaited<ReturnType<E2e["startCollector"]>>;
 
 beforeAll(async () => {
-  const kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-history", logger: silentLogger });
-  const topics = topicNames(`${tenant}.`);
   // One partition: the history and the live event share it, as one customer's events always do.
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 1 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
-  ch = await openClickHouse({ path: join(tempDir("pulse-e2e-"), "ch"), database: "pulse" });
-  await migrate(ch, join(ROOT, "infra/clickhouse"));
-  const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:` });
-  const producer = createProducer(kafka);
-  worker = createWorker({
-    kafka,
-    topics,
-    groupId: `g-${tenant}`,
-    ch,
-    redis,
-    store: createLocalStore(tempDir("pulse-e2e-archive-")),
-    logger: silentLogger,
-    registry: createMetricsRegistry("w", { defaults: false }),
-    catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
-    maxChunk: 5000,
-    partitionsConcurrently: 1,
-    fcr: { windowMs: 7 * 86_400_000 },
-  });
-  await worker.start();
-  collector = await createCollectorApp({
-    producer,
-    topics,
-    dedup: createRedisDedupStore(redis, { windowSeconds: 3600 }),
-    keys: [{ sha256: hashApiKey(KEY), tenant, source: "e2e" }],
-    logger: silentLogger,
-    metrics: createMetricsRegistry("c", { defaults: false }),
-    limits: { maxBodyBytes: 5 * 1024 * 1024, maxEvents: 10_000, maxDepth: 32, rateLimit: { eventsPerSecond: 100_000, burst: 100_000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024, coalesce: true },
-  });
-  closers.push(() => collector.close(), () => worker.stop(), () => producer.disconnect(), () => redis.disconnect(), () => ch.close());
+  e2e = await openE2e({ name: tenant, partitions: 1 });
+  await e2e.startWorker({ maxChunk: 5000 });
+  collector = await e2e.startCollector([collectorKey(KEY, tenant)]);
 });
 
-afterAll(async () => {
-  for (const c of closers) await c();
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
 const call = (id: string, occurredAt: string): FeedbackEvent => ({
   id,
@@ -90,10 +37,7 @@ const call = (id: string, occurredAt: string): FeedbackEvent => ({
   body: { queue: "billing", waitSeconds: 30, handleSeconds: 200, holdSeconds: 0, transfers: 0, abandoned: false },
 });
 
-async function stored(): Promise<number> {
-  const [r] = await createReader(ch).query<{ n: number }>("SELECT count() AS n FROM feedback_events WHERE tenant = {t:String}", { t: tenant });
-  return Number(r?.n ?? 0);
-}
+const stored = () => e2e.storedRows(tenant);
 
 describe("a historical request never stalls its partition", () => {
   it("stores 101 months of history in one request, then counts a live event within seconds", async () => {
@@ -107,10 +51,9 @@ describe("a historical request never stalls its partition", () => {
 
     const live = await send([call(`${tenant}-live`, new Date(Date.now() - 60_000).toISOString())]);
     expect(live.statusCode, live.body).toBe(200);
-    const deadline = Date.now() + 30_000;
-    while ((await stored()) < 102 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
+    await e2e.settle(tenant, 102, { timeoutMs: 30_000, lag: false });
     expect(await stored()).toBe(102);
-    const [months] = await createReader(ch).query<{ n: number; rollup: number }>(
+    const [months] = await createReader(e2e.ch).query<{ n: number; rollup: number }>(
       `SELECT uniqExact(toYYYYMM(occurred_at)) AS n, (SELECT sum(events) FROM rollup_day WHERE tenant = {t:String}) AS rollup
        FROM feedback_events WHERE tenant = {t:String}`,
       { t: tenant },

@@ -5,39 +5,19 @@
  * sent (two-pass mean and variance, t quantiles from tables), not against @pulse/scoring.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
-import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createReader } from "@pulse/clickhouse";
 import type { FeedbackEvent } from "@pulse/contract";
-import { consumerLag, createKafka, createProducer, ensureTopics, topicNames, type Kafka } from "@pulse/kafka";
-import { createMetricsRegistry, silentLogger } from "@pulse/kit";
-import { createQueryApp } from "@pulse/query";
-import { createRedis } from "@pulse/redis";
-import { createLocalStore } from "@pulse/storage";
-import { createCatalogues, createWorker, EMPTY_CATALOGUE, type PulseWorker } from "@pulse/worker";
+import { collectorKey, openE2e, queryToken, type E2e } from "./testing/harness";
 
-const stack = inject("stack");
-const made: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-const ROOT = new URL("../../../", import.meta.url).pathname;
 const tenant = `gap${randomUUID().slice(0, 6)}`;
 const KEY = `key-${randomUUID()}`;
 const TOKEN = `token-${randomUUID()}`;
 const HOUR = Date.UTC(2026, 9, 7, 9, 0, 0);
 
-let ch: ClickHouse;
-let kafka: Kafka;
-let worker: PulseWorker;
-let collector: Awaited<ReturnType<typeof createCollectorApp>>;
-let query: Awaited<ReturnType<typeof createQueryApp>>;
-const closers: (() => Promise<unknown> | void)[] = [];
+let e2e: E2e;
+let collector: Awaited<ReturnType<E2e["startCollector"]>>;
+let query: Awaited<ReturnType<E2e["startQuery"]>>;
 
 // t_{0.975, df} from published tables (R: qt(0.975, df)); the data below give these df exactly.
 const T975: Record<number, number> = { 29: 2.045229642132703, 30: 2.042272456301238, 60: 2.000297821058262, 90: 1.986674540703772 };
@@ -148,53 +128,13 @@ function expectMatches(served: Served, want: ReturnType<typeof bruteForce>, labe
 }
 
 beforeAll(async () => {
-  kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-gap", logger: silentLogger });
-  const topics = topicNames(`${tenant}.`);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 3 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
-  ch = await openClickHouse({ path: join(tempDir("pulse-e2e-gap-"), "ch"), database: "pulse" });
-  await migrate(ch, join(ROOT, "infra/clickhouse"));
-  const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:` });
-  const producer = createProducer(kafka);
-  worker = createWorker({
-    kafka,
-    topics,
-    groupId: `g-${tenant}`,
-    ch,
-    redis,
-    store: createLocalStore(tempDir("pulse-e2e-gap-archive-")),
-    logger: silentLogger,
-    registry: createMetricsRegistry("w", { defaults: false }),
-    catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
-    maxChunk: 1000,
-    partitionsConcurrently: 3,
-    fcr: { windowMs: 7 * 86_400_000 },
-  });
-  await worker.start();
-  collector = await createCollectorApp({
-    producer,
-    topics,
-    dedup: createRedisDedupStore(redis, { windowSeconds: 3600 }),
-    keys: [{ sha256: hashApiKey(KEY), tenant, source: "e2e" }],
-    logger: silentLogger,
-    metrics: createMetricsRegistry("c", { defaults: false }),
-    limits: { maxBodyBytes: 5 * 1024 * 1024, maxEvents: 10_000, maxDepth: 32, rateLimit: { eventsPerSecond: 100_000, burst: 100_000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024, coalesce: true },
-  });
-  query = await createQueryApp({
-    reader: createReader(ch),
-    logger: silentLogger,
-    metrics: createMetricsRegistry("q", { defaults: false }),
-    tokens: [{ sha256: Buffer.from(hashApiKey(TOKEN), "hex"), tenant }],
-  });
-  closers.push(() => query.close(), () => collector.close(), () => worker.stop(), () => producer.disconnect(), () => redis.disconnect(), () => ch.close());
+  e2e = await openE2e({ name: tenant, partitions: 3 });
+  await e2e.startWorker({ partitionsConcurrently: 3 });
+  collector = await e2e.startCollector([collectorKey(KEY, tenant)]);
+  query = await e2e.startQuery([queryToken(TOKEN, tenant)]);
 });
 
-afterAll(async () => {
-  for (const c of closers) await c();
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
 const get = async (url: string) => {
   const r = await query.inject({ method: "GET", url, headers: { authorization: `Bearer ${TOKEN}` } });
@@ -210,14 +150,8 @@ describe("expectation vs experience end to end", () => {
     const body = events.map((e) => JSON.stringify(e)).join("\n");
     const r = await collector.inject({ method: "POST", url: "/v1/events", headers: { authorization: `Bearer ${KEY}`, "content-type": "application/x-ndjson" }, payload: body });
     expect(r.statusCode, r.body).toBe(200);
-    const reader = createReader(ch);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const lag = await consumerLag(kafka, `g-${tenant}`, topicNames(`${tenant}.`).feedback);
-      const [row] = await reader.query<{ n: number }>("SELECT count() AS n FROM feedback_events WHERE tenant = {t:String}", { t: tenant });
-      if ((Number(row?.n) >= events.length && lag.every((p) => p.lag === 0n)) || Date.now() > deadline) break;
-      await new Promise((res) => setTimeout(res, 200));
-    }
+    await e2e.settle(tenant, events.length);
+    const reader = createReader(e2e.ch);
     const rows = await reader.query<{ event_id: string; expectation: number | null; experience: number | null }>(
       "SELECT event_id, expectation, experience FROM feedback_events WHERE tenant = {t:String}",
       { t: tenant },

@@ -7,22 +7,18 @@
  * without it the test runs on an inline sample in the same format.
  */
 import { randomUUID } from "node:crypto";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createReader, createWriter, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
-import { hashApiKey } from "@pulse/collector";
+import { createReader, createWriter, type ClickHouse } from "@pulse/clickhouse";
 import { createInputResolver, runImport } from "@pulse/jobs";
-import { consumerLag, createKafka, createProducer, ensureTopics, topicNames, type Kafka } from "@pulse/kafka";
-import { createMetricsRegistry, silentLogger } from "@pulse/kit";
-import { createQueryApp } from "@pulse/query";
+import { silentLogger } from "@pulse/kit";
 import { createRedis } from "@pulse/redis";
 import { createLocalStore, type ObjectStore } from "@pulse/storage";
-import { createCatalogues, createEnrichment, createWorker, EMPTY_CATALOGUE, replayRange, type PulseWorker } from "@pulse/worker";
+import { createCatalogues, createEnrichment, EMPTY_CATALOGUE, replayRange, type PulseWorker } from "@pulse/worker";
+import { openE2e, queryToken, REPO_ROOT as ROOT, type E2e } from "./testing/harness";
 
 const stack = inject("stack");
-const ROOT = new URL("../../../", import.meta.url).pathname;
 const DATA_DIR = process.env.PULSE_DATA_DIR ?? join(ROOT, "../shared/data");
 const BANK_FILE = "anonymous_bank_callcenter_1999_february.txt";
 const tenant = `bank${randomUUID().slice(0, 6)}`;
@@ -107,20 +103,12 @@ function bruteForce(calls: readonly Call[]): { byDay: DayStats; closed: Record<s
   return { byDay, closed };
 }
 
+let e2e: E2e;
 let ch: ClickHouse;
-let kafka: Kafka;
 let worker: PulseWorker;
 let archive: ObjectStore;
-let query: Awaited<ReturnType<typeof createQueryApp>>;
+let query: Awaited<ReturnType<E2e["startQuery"]>>;
 let text: string;
-const dirs: string[] = [];
-const closers: (() => Promise<unknown> | void)[] = [];
-const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(d);
-  return d;
-};
-const topics = topicNames(`${tenant}.`);
 
 async function servedByDay(): Promise<DayStats> {
   const rows = await createReader(ch).query<{ touchpoint: string; day: string; n: number; hist: Record<string, number> }>(
@@ -141,63 +129,28 @@ async function servedScores(): Promise<Record<string, { value: number | null; n:
 }
 
 beforeAll(async () => {
+  e2e = await openE2e({ name: tenant, partitions: 3 });
+  ch = e2e.ch;
   const file = join(DATA_DIR, BANK_FILE);
-  const inputDir = tempDir("pulse-bank-input-");
+  const inputDir = e2e.tempDir("pulse-bank-input-");
   if (existsSync(file)) copyFileSync(file, join(inputDir, "bank.txt"));
   else writeFileSync(join(inputDir, "bank.txt"), SAMPLE);
   text = readFileSync(join(inputDir, "bank.txt"), "utf8");
 
-  kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-bank", logger: silentLogger });
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 3 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
-  ch = await openClickHouse({ path: join(tempDir("pulse-bank-"), "ch"), database: "pulse" });
-  await migrate(ch, join(ROOT, "infra/clickhouse"));
-  const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:` });
-  archive = createLocalStore(tempDir("pulse-bank-archive-"));
-  worker = createWorker({
-    kafka,
-    topics,
-    groupId: `g-${tenant}`,
-    ch,
-    redis,
-    store: archive,
-    logger: silentLogger,
-    registry: createMetricsRegistry("w", { defaults: false }),
-    catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
-    maxChunk: 5000,
-    partitionsConcurrently: 3,
-    fcr: { windowMs: W },
-  });
-  query = await createQueryApp({
-    reader: createReader(ch),
-    logger: silentLogger,
-    metrics: createMetricsRegistry("q", { defaults: false }),
-    tokens: [{ sha256: Buffer.from(hashApiKey(TOKEN), "hex"), tenant }],
-    retentionDays: 20_000,
-  });
-  closers.push(() => query.close(), () => redis.disconnect(), () => ch.close());
+  archive = createLocalStore(e2e.tempDir("pulse-bank-archive-"));
+  worker = await e2e.startWorker({ store: archive, maxChunk: 5000, fcr: { windowMs: W }, start: false });
+  query = await e2e.startQuery([queryToken(TOKEN, tenant)], { retentionDays: 20_000 });
 
   // The import job's own code: the shipped mapping, row by row, produced to Kafka.
-  const producer = createProducer(kafka);
-  const result = await runImport({ producer, topic: topics.feedback, resolveInput: createInputResolver({ s3: null, localRoot: inputDir }) }, { tenant, input: "file:bank.txt", mapping: "bank-calls" });
-  await producer.disconnect();
+  const result = await runImport({ producer: e2e.producer, topic: e2e.topics.feedback, resolveInput: createInputResolver({ s3: null, localRoot: inputDir }) }, { tenant, input: "file:bank.txt", mapping: "bank-calls" });
   expect(result.rejected).toBe(0);
   await worker.start();
-  const count = result.events;
-  await waitFor(async () => {
-    const [n] = await createReader(ch).query<{ n: number }>("SELECT count() AS n FROM feedback_events WHERE tenant = {t:String}", { t: tenant });
-    return Number(n?.n) === count;
-  }, 600_000);
-  await waitFor(async () => (await consumerLag(kafka, `g-${tenant}`, topics.feedback)).every((p) => p.lag === 0n), 600_000);
+  // Every imported row stored and every chunk committed, and not one row more.
+  expect(await e2e.settle(tenant, result.events, { timeoutMs: 600_000 })).toBe(result.events);
   await worker.stop();
 }, 900_000);
 
-afterAll(async () => {
-  for (const c of closers) await c();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
 describe("FCR of a historical import (the bank call-centre file)", () => {
   it("equals a brute force over the file, per touchpoint and day and as served, with no window left pending", async () => {
@@ -231,11 +184,3 @@ describe("FCR of a historical import (the bank call-centre file)", () => {
     expect(Number(bad?.n)).toBe(0);
   }, 300_000);
 });
-
-async function waitFor(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > until) throw new Error("timed out waiting for the worker to reach the end of the topic");
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}

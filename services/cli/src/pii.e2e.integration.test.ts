@@ -5,98 +5,38 @@
  * or `feedback_events`, and a replay still rebuilds every row.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { createReader, createWriter, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
-import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createReader, createWriter } from "@pulse/clickhouse";
 import { makeSampleEvent } from "@pulse/contract/fixtures";
-import { consumerLag, createKafka, createProducer, ensureTopics, topicNames, type Kafka } from "@pulse/kafka";
-import { createMetricsRegistry, silentLogger } from "@pulse/kit";
-import { createRedis } from "@pulse/redis";
+import { silentLogger } from "@pulse/kit";
 import { createLocalStore, type ObjectStore } from "@pulse/storage";
-import { createCatalogues, createWorker, EMPTY_CATALOGUE, replayRange, type PulseWorker } from "@pulse/worker";
+import { replayRange, type PulseWorker } from "@pulse/worker";
+import { collectorKey, openE2e, type E2e } from "./testing/harness";
 
-const stack = inject("stack");
-const ROOT = new URL("../../../", import.meta.url).pathname;
 const tenant = `pii${randomUUID().slice(0, 6)}`;
 const KEY = `key-${randomUUID()}`;
 const DAY = Date.UTC(2026, 9, 5);
 const SECRETS = ["jan.kowalski@example.com", "212-555-0187", "(212) 555-0187", "+1 212 555 0187", "+44 20 7946 0958", "601 234 567"];
 
-const dirs: string[] = [];
-const closers: (() => Promise<unknown> | void)[] = [];
-let ch: ClickHouse;
-let kafka: Kafka;
+let e2e: E2e;
+let ch: E2e["ch"];
 let worker: PulseWorker;
 let store: ObjectStore;
-let collector: Awaited<ReturnType<typeof createCollectorApp>>;
+let collector: Awaited<ReturnType<E2e["startCollector"]>>;
 
 beforeAll(async () => {
-  const tmp = (p: string) => {
-    const d = mkdtempSync(join(tmpdir(), p));
-    dirs.push(d);
-    return d;
-  };
-  kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "pii-e2e", logger: silentLogger });
-  const topics = topicNames(`${tenant}.`);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 2 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
-  ch = await openClickHouse({ path: join(tmp("pulse-pii-"), "ch"), database: "pulse" });
-  await migrate(ch, join(ROOT, "infra/clickhouse"));
-  const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `pii:${tenant}:` });
-  const producer = createProducer(kafka);
-  store = createLocalStore(tmp("pulse-pii-archive-"));
-  worker = createWorker({
-    kafka,
-    topics,
-    groupId: `g-${tenant}`,
-    ch,
-    redis,
-    store,
-    logger: silentLogger,
-    registry: createMetricsRegistry("w", { defaults: false }),
-    catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
-    maxChunk: 1000,
-    partitionsConcurrently: 2,
-    fcr: { windowMs: 7 * 86_400_000 },
-  });
-  await worker.start();
-  collector = await createCollectorApp({
-    producer,
-    topics,
-    dedup: createRedisDedupStore(redis, { windowSeconds: 3600 }),
-    keys: [{ sha256: hashApiKey(KEY), tenant, source: "pii" }],
-    logger: silentLogger,
-    metrics: createMetricsRegistry("c", { defaults: false }),
-    limits: { maxBodyBytes: 5 * 1024 * 1024, maxEvents: 10_000, maxDepth: 32, rateLimit: { eventsPerSecond: 100_000, burst: 100_000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024 },
-  });
-  closers.push(() => collector.close(), () => worker.stop(), () => producer.disconnect(), () => redis.disconnect(), () => ch.close());
+  e2e = await openE2e({ name: tenant, partitions: 2, redisKeyPrefix: `pii:${tenant}:` });
+  ch = e2e.ch;
+  store = createLocalStore(e2e.tempDir("pulse-pii-archive-"));
+  worker = await e2e.startWorker({ store });
+  // The collector's default produce coalescing (the limits here leave it unset).
+  collector = await e2e.startCollector([collectorKey(KEY, tenant, "pii")], { coalesce: undefined });
 });
 
-afterAll(async () => {
-  for (const c of closers) await c();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
-async function settle(n: number): Promise<void> {
-  const reader = createReader(ch);
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const [row] = await reader.query<{ n: number }>("SELECT count() AS n FROM feedback_events WHERE tenant = {t:String}", { t: tenant });
-    if (Number(row?.n) >= n || Date.now() > deadline) break;
-    await new Promise((res) => setTimeout(res, 200));
-  }
-  for (;;) {
-    const lag = await consumerLag(kafka, `g-${tenant}`, topicNames(`${tenant}.`).feedback);
-    if (lag.every((p) => p.lag === 0n) || Date.now() > deadline) break;
-    await new Promise((res) => setTimeout(res, 200));
-  }
-}
+const settle = (n: number) => e2e.settle(tenant, n, { timeoutMs: 90_000 });
 
 it("redacts e-mails and phones in attributes and free text before Kafka; feedback_events, the archive and a replay never see them", async () => {
   const events = SECRETS.map((s, i) => {

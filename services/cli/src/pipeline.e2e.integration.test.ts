@@ -4,39 +4,18 @@
  * computation here, straight from the events sent.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
-import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FeedbackEvent } from "@pulse/contract";
-import { consumerLag, createKafka, createProducer, ensureTopics, topicNames, type Kafka } from "@pulse/kafka";
-import { createMetricsRegistry, silentLogger } from "@pulse/kit";
-import { createQueryApp } from "@pulse/query";
-import { createRedis } from "@pulse/redis";
-import { createLocalStore } from "@pulse/storage";
-import { createCatalogues, createWorker, EMPTY_CATALOGUE, type PulseWorker } from "@pulse/worker";
+import { collectorKey, openE2e, queryToken, type E2e } from "./testing/harness";
 
-const stack = inject("stack");
-const made: string[] = [];
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-const ROOT = new URL("../../../", import.meta.url).pathname;
 const tenant = `e2e${randomUUID().slice(0, 6)}`;
 const KEY = `key-${randomUUID()}`;
 const TOKEN = `token-${randomUUID()}`;
 const HOUR = Date.UTC(2026, 9, 5, 10, 0, 0);
 
-let ch: ClickHouse;
-let kafka: Kafka;
-let worker: PulseWorker;
-let collector: Awaited<ReturnType<typeof createCollectorApp>>;
-let query: Awaited<ReturnType<typeof createQueryApp>>;
-const closers: (() => Promise<unknown> | void)[] = [];
+let e2e: E2e;
+let collector: Awaited<ReturnType<E2e["startCollector"]>>;
+let query: Awaited<ReturnType<E2e["startQuery"]>>;
 
 /** A deterministic mixed set of events over one hour, for two touchpoints. */
 function knownEvents(): FeedbackEvent[] {
@@ -74,54 +53,13 @@ function knownEvents(): FeedbackEvent[] {
 }
 
 beforeAll(async () => {
-  const prefix = `${tenant}.`;
-  kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e", logger: silentLogger });
-  const topics = topicNames(prefix);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 3 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
-  ch = await openClickHouse({ path: join(tempDir("pulse-e2e-"), "ch"), database: "pulse" });
-  await migrate(ch, join(ROOT, "infra/clickhouse"));
-  const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:` });
-  const producer = createProducer(kafka);
-  worker = createWorker({
-    kafka,
-    topics,
-    groupId: `g-${tenant}`,
-    ch,
-    redis,
-    store: createLocalStore(tempDir("pulse-e2e-archive-")),
-    logger: silentLogger,
-    registry: createMetricsRegistry("w", { defaults: false }),
-    catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
-    maxChunk: 1000,
-    partitionsConcurrently: 3,
-    fcr: { windowMs: 7 * 86_400_000 },
-  });
-  await worker.start();
-  collector = await createCollectorApp({
-    producer,
-    topics,
-    dedup: createRedisDedupStore(redis, { windowSeconds: 3600 }),
-    keys: [{ sha256: hashApiKey(KEY), tenant, source: "e2e" }],
-    logger: silentLogger,
-    metrics: createMetricsRegistry("c", { defaults: false }),
-    limits: { maxBodyBytes: 5 * 1024 * 1024, maxEvents: 10_000, maxDepth: 32, rateLimit: { eventsPerSecond: 100_000, burst: 100_000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024, coalesce: true },
-  });
-  query = await createQueryApp({
-    reader: createReader(ch),
-    logger: silentLogger,
-    metrics: createMetricsRegistry("q", { defaults: false }),
-    tokens: [{ sha256: Buffer.from(hashApiKey(TOKEN), "hex"), tenant }],
-  });
-  closers.push(() => query.close(), () => collector.close(), () => worker.stop(), () => producer.disconnect(), () => redis.disconnect(), () => ch.close());
+  e2e = await openE2e({ name: tenant, partitions: 3 });
+  await e2e.startWorker({ partitionsConcurrently: 3 });
+  collector = await e2e.startCollector([collectorKey(KEY, tenant)]);
+  query = await e2e.startQuery([queryToken(TOKEN, tenant)]);
 });
 
-afterAll(async () => {
-  for (const c of closers) await c();
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
 // ---- the independent computation -------------------------------------------------------------
 const Z = 1.959963984540054;
@@ -217,19 +155,8 @@ describe("pipeline end to end", () => {
     const retry = await collector.inject({ method: "POST", url: "/v1/events", headers: { authorization: `Bearer ${KEY}` }, payload: events.slice(0, 10) });
     expect(retry.json<{ results: { status: string }[] }>().results.every((x) => x.status === "duplicate")).toBe(true);
 
-    const reader = createReader(ch);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const [row] = await reader.query<{ n: number }>("SELECT count() AS n FROM feedback_events WHERE tenant = {t:String}", { t: tenant });
-      if (Number(row?.n) >= events.length || Date.now() > deadline) break;
-      await new Promise((res) => setTimeout(res, 200));
-    }
     // The chunk is committed (its FCR contacts and outcome rows included) once the group's offsets reach the end.
-    for (;;) {
-      const lag = await consumerLag(kafka, `g-${tenant}`, topicNames(`${tenant}.`).feedback);
-      if (lag.every((p) => p.lag === 0n) || Date.now() > deadline) break;
-      await new Promise((res) => setTimeout(res, 200));
-    }
+    await e2e.settle(tenant, events.length);
     // Every window of these (past) contacts has closed: the served FCR is final, nothing to sweep.
   });
 

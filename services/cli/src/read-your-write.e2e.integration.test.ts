@@ -5,87 +5,29 @@
  * `Cache-Control: no-cache` sees it at once, and refreshes the cached copy for everyone else.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
-import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
-import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
-import { createKafka, createProducer, ensureTopics, topicNames } from "@pulse/kafka";
-import { createMetricsRegistry, silentLogger } from "@pulse/kit";
-import { createQueryApp } from "@pulse/query";
-import { createRedis } from "@pulse/redis";
-import { createLocalStore } from "@pulse/storage";
-import { createCatalogues, createWorker, EMPTY_CATALOGUE } from "@pulse/worker";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { collectorKey, openE2e, queryToken, type E2e } from "./testing/harness";
 
-const stack = inject("stack");
-const ROOT = new URL("../../../", import.meta.url).pathname;
 const tenant = `ryw${randomUUID().slice(0, 6)}`;
 const KEY = `key-${randomUUID()}`;
 const TOKEN = `token-${randomUUID()}`;
-const made: string[] = [];
-const closers: (() => Promise<unknown> | void)[] = [];
-let ch: ClickHouse;
-let collector: Awaited<ReturnType<typeof createCollectorApp>>;
-let query: Awaited<ReturnType<typeof createQueryApp>>;
-
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
+let e2e: E2e;
+let collector: Awaited<ReturnType<E2e["startCollector"]>>;
+let query: Awaited<ReturnType<E2e["startQuery"]>>;
 
 beforeAll(async () => {
-  const kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-ryw", logger: silentLogger });
-  const topics = topicNames(`${tenant}.`);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 1 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
-  ch = await openClickHouse({ path: join(tempDir("pulse-ryw-"), "ch"), database: "pulse" });
-  await migrate(ch, join(ROOT, "infra/clickhouse"));
-  const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:` });
-  const producer = createProducer(kafka);
-  const worker = createWorker({
-    kafka,
-    topics,
-    groupId: `g-${tenant}`,
-    ch,
-    redis,
-    store: createLocalStore(tempDir("pulse-ryw-archive-")),
-    logger: silentLogger,
-    registry: createMetricsRegistry("w", { defaults: false }),
-    catalogues: createCatalogues(null, EMPTY_CATALOGUE, silentLogger),
-    maxChunk: 1000,
-    partitionsConcurrently: 1,
-    fcr: { windowMs: 7 * 86_400_000 },
-  });
-  await worker.start();
-  collector = await createCollectorApp({
-    producer,
-    topics,
-    dedup: createRedisDedupStore(redis, { windowSeconds: 3600 }),
-    keys: [{ sha256: hashApiKey(KEY), tenant, source: "e2e" }],
-    logger: silentLogger,
-    metrics: createMetricsRegistry("c", { defaults: false }),
-    limits: { maxBodyBytes: 1024 * 1024, maxEvents: 100, maxDepth: 32, rateLimit: { eventsPerSecond: 1000, burst: 1000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024, coalesce: true },
+  e2e = await openE2e({ name: tenant, partitions: 1 });
+  await e2e.startWorker({ partitionsConcurrently: 1 });
+  collector = await e2e.startCollector([collectorKey(KEY, tenant)], {
+    maxBodyBytes: 1024 * 1024,
+    maxEvents: 100,
+    rateLimit: { eventsPerSecond: 1000, burst: 1000 },
   });
   // A TTL far longer than the test: without no-cache, the stale answer would be served throughout.
-  query = await createQueryApp({
-    reader: createReader(ch),
-    redis,
-    cacheTtlSeconds: 300,
-    logger: silentLogger,
-    metrics: createMetricsRegistry("q", { defaults: false }),
-    tokens: [{ sha256: Buffer.from(hashApiKey(TOKEN), "hex"), tenant }],
-  });
-  closers.push(() => query.close(), () => collector.close(), () => worker.stop(), () => producer.disconnect(), () => redis.disconnect(), () => ch.close());
+  query = await e2e.startQuery([queryToken(TOKEN, tenant)], { redis: e2e.redis, cacheTtlSeconds: 300 });
 });
 
-afterAll(async () => {
-  for (const c of closers) await c();
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.close());
 
 async function npsCount(headers: Record<string, string> = {}) {
   const res = await query.inject({ url: "/v1/scores?window=1h&groupBy=touchpoint", headers: { authorization: `Bearer ${TOKEN}`, ...headers } });
@@ -94,10 +36,7 @@ async function npsCount(headers: Record<string, string> = {}) {
   return { n: body.groups.reduce((s, g) => s + g.nps.n, 0), cache: res.headers["x-cache"], cacheControl: res.headers["cache-control"] };
 }
 
-async function storedRows(): Promise<number> {
-  const [row] = await createReader(ch).query<{ n: number }>("SELECT count() AS n FROM feedback_events WHERE tenant = {t:String}", { t: tenant });
-  return Number(row?.n ?? 0);
-}
+const storedRows = () => e2e.storedRows(tenant);
 
 it("reads its own write with Cache-Control: no-cache as soon as the worker stored it", async () => {
   // The client polls before its event exists: the empty answer is cached.

@@ -17,7 +17,7 @@ import { makeSampleEvent } from "@pulse/contract/fixtures";
 import { EVENT_TYPES, type FeedbackEvent } from "@pulse/contract";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createKafka, createProducer, ensureTopics, kafkaReachable, topicNames } from "@pulse/kafka";
+import { createKafka, createProducer, declaredTopics, ensureTopics, kafkaReachable, topicNames } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { ensureRedis, startPrivateKafka, stderrProgress } from "@pulse/local-stack";
 import { createRedis } from "@pulse/redis";
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
   const redis = await ensureRedis(redisUrl, { dataDir: join(REPO_ROOT, ".cache", "bench-redis"), logDir: join(REPO_ROOT, ".cache", "bench-redis", "logs"), progress: stderrProgress });
   try {
     const brokers = own ? own.brokers : (process.env.KAFKA_BROKERS ?? "").split(",");
-    if (own) await ensureTopics(createKafka({ brokers, clientId: "bench-setup", logger: silentLogger }), [{ topic: topicNames().feedback, numPartitions: 6 }]);
+    if (own) await ensureTopics(createKafka({ brokers, clientId: "bench-setup", logger: silentLogger }), declaredTopics("", { feedback: 6 }));
     await runVariants({ brokers, redisUrl, seconds, clients, variants });
   } finally {
     await own?.stop();

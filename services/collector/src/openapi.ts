@@ -4,35 +4,28 @@
  * (after ready), so Fastify never validates a body with them: the contract does, in ingest.ts.
  */
 import { openApiComponents } from "@pulse/contract";
+import { integer, listOf, objectOf, string } from "@pulse/http";
 import type { WebhookAdapter } from "./webhooks";
 
-const issue = {
-  type: "object",
-  required: ["code", "path", "message"],
-  properties: { code: { type: "string" }, path: { type: "string" }, message: { type: "string" } },
-} as const;
+const issue = objectOf({ code: string, path: string, message: string }, { required: ["code", "path", "message"] });
 
 export const answerSchema = {
   type: "object",
   description: "One result per event of the request, by index.",
   required: ["accepted", "duplicates", "rejected", "results"],
   properties: {
-    accepted: { type: "integer" },
-    duplicates: { type: "integer" },
-    rejected: { type: "integer" },
-    results: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["index", "status"],
-        properties: {
-          index: { type: "integer" },
-          status: { type: "string", enum: ["accepted", "duplicate", "rejected"] },
-          id: { type: "string" },
-          errors: { type: "array", items: issue },
-        },
+    accepted: integer,
+    duplicates: integer,
+    rejected: integer,
+    results: listOf(
+      {
+        index: integer,
+        status: { type: "string", enum: ["accepted", "duplicate", "rejected"] },
+        id: string,
+        errors: { type: "array", items: issue },
       },
-    },
+      { required: ["index", "status"] },
+    ),
   },
 } as const;
 

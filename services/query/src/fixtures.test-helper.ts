@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createReader, createWriter, migrate, openClickHouse, type ClickHouse, type Reader, type Writer } from "@pulse/clickhouse";
+import { seededRandom } from "@pulse/kit";
 import { gammaQuantile, normalTwoSidedP, tQuantile, tTwoSidedP } from "@pulse/scoring";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -61,16 +62,7 @@ export const FCR_W = 7 * DAY;
 export const FCR_L = HOUR;
 
 /** mulberry32: small deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 const TOUCHPOINTS = ["ivr", "chat", "store"] as const;
 const CHANNEL_OF: Record<string, string[]> = { ivr: ["phone"], chat: ["chat", "web"], store: ["store"] };

@@ -4,6 +4,7 @@
  * serialised with JSON.stringify, so the schemas describe the bodies without filtering them.
  */
 import type { RouteShorthandOptions } from "fastify";
+import { integer, listOf, objectOf, string } from "@pulse/http";
 import { DIMENSION_NAMES, GRAIN_NAMES, WINDOW_NAMES } from "./params-fns";
 import { METRIC_NAMES } from "./metric-fns";
 
@@ -162,7 +163,7 @@ export const scoresSchema = {
         to: { type: "string" },
         window: { type: ["string", "null"] },
         groupBy: { type: "array", items: { type: "string" } },
-        sources: { type: "array", items: { type: "object", properties: { table: { type: "string" }, from: { type: "string" }, to: { type: "string" } } } },
+        sources: listOf({ table: string, from: string, to: string }),
         groups: { type: "array", items: groupScoresSchema },
       },
     },
@@ -191,16 +192,7 @@ export const timeseriesSchema = {
         metric: { type: "string" },
         grain: { type: "string" },
         table: { type: "string" },
-        series: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              key,
-              points: { type: "array", items: { type: "object", properties: { t: { type: "string" }, value: num, n: { type: "integer" }, ci95: interval } } },
-            },
-          },
-        },
+        series: listOf({ key, points: listOf({ t: string, value: num, n: integer, ci95: interval }) }),
       },
     },
     ...errors,
@@ -226,13 +218,7 @@ export const compareSchema = {
       properties: {
         current: { type: "object" },
         baseline: { type: "object" },
-        groups: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: { key, nps: comparison, csatTop2: comparison, ces: comparison, fcr: comparison, abandonment: comparison, waitSeconds: comparison, expectationGap: comparison },
-          },
-        },
+        groups: listOf({ key, nps: comparison, csatTop2: comparison, ces: comparison, fcr: comparison, abandonment: comparison, waitSeconds: comparison, expectationGap: comparison }),
       },
     },
     ...errors,
@@ -247,10 +233,7 @@ export const painPointsSchema = {
     200: {
       type: "object",
       properties: {
-        painPoints: {
-          type: "array",
-          items: { type: "object", properties: { rank: { type: "integer" }, touchpoint: { type: "string" }, score: { type: "number" }, evidence: { type: "object" } } },
-        },
+        painPoints: listOf({ rank: integer, touchpoint: string, score: { type: "number" }, evidence: { type: "object" } }),
       },
     },
     ...errors,
@@ -275,32 +258,20 @@ export const journeySchema = {
         to: { type: "string" },
         window: { type: ["string", "null"] },
         filters: { type: "object" },
-        stages: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              stage: { type: "string" },
-              position: { type: "integer", description: "1-based position along the journey" },
-              inCatalogue: { type: "boolean" },
-              scores: { type: "object", properties: groupScoreProperties },
-              touchpoints: {
-                type: "array",
-                items: {
-                  type: "object",
-                  properties: {
-                    touchpoint: { type: "string" },
-                    label: { type: ["string", "null"] },
-                    inCatalogue: { type: "boolean" },
-                    ...groupScoreProperties,
-                    painPoint: { type: ["object", "null"], properties: { rank: { type: "integer" }, score: { type: "number" } } },
-                  },
-                },
-              },
-              painPoints: { type: "array", items: { type: "string" }, description: "marked pain points of the stage, in rank order" },
-            },
-          },
-        },
+        stages: listOf({
+          stage: string,
+          position: { type: "integer", description: "1-based position along the journey" },
+          inCatalogue: { type: "boolean" },
+          scores: objectOf(groupScoreProperties),
+          touchpoints: listOf({
+            touchpoint: string,
+            label: { type: ["string", "null"] },
+            inCatalogue: { type: "boolean" },
+            ...groupScoreProperties,
+            painPoint: { type: ["object", "null"], properties: { rank: integer, score: { type: "number" } } },
+          }),
+          painPoints: { type: "array", items: string, description: "marked pain points of the stage, in rank order" },
+        }),
       },
     },
     ...errors,
@@ -346,21 +317,15 @@ export const driversSchema = {
           description:
             "operational only: n, excludedRows, df, r2, adjustedR2, seType, intercept, drivers[] {driver, coefficient (score points when the driver goes 0 → 1), se, ci95, statistic, pValue, significant, importance, rawWeight, beta, correlation, mean, n}, dropped[], importanceNote",
         },
-        drivers: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              touchpoint: { type: "string" },
-              importance: { type: "number" },
-              rawWeight: { type: "number" },
-              beta: { type: "number" },
-              correlation: { type: "number" },
-              n: { type: "integer" },
-              ratedBy: { type: "integer" },
-            },
-          },
-        },
+        drivers: listOf({
+          touchpoint: string,
+          importance: { type: "number" },
+          rawWeight: { type: "number" },
+          beta: { type: "number" },
+          correlation: { type: "number" },
+          n: integer,
+          ratedBy: integer,
+        }),
       },
     },
     ...errors,

@@ -40,7 +40,8 @@ export interface ChunkPositions {
   last: string;
 }
 
-export const FCR_CONTACT_COLUMNS = [
+/** The contact's own columns, first in both fcr_contacts and fcr_repeats. */
+const FCR_CONTACT_KEY_COLUMNS = [
   "tenant",
   "customer_id",
   "topic",
@@ -50,24 +51,16 @@ export const FCR_CONTACT_COLUMNS = [
   "channel",
   "segment",
   "journey_stage",
+] as const;
+
+export const FCR_CONTACT_COLUMNS = [
+  ...FCR_CONTACT_KEY_COLUMNS,
   "kafka_topic",
   "kafka_partition",
   "kafka_offset",
 ] as const;
 
-export const FCR_REPEAT_COLUMNS = [
-  "tenant",
-  "customer_id",
-  "topic",
-  "occurred_at",
-  "contact_id",
-  "touchpoint",
-  "channel",
-  "segment",
-  "journey_stage",
-  "repeat_bin",
-  "sign",
-] as const;
+export const FCR_REPEAT_COLUMNS = [...FCR_CONTACT_KEY_COLUMNS, "repeat_bin", "sign"] as const;
 
 /** A stored contact event as FCR sees it (dimensions exactly as its feedback_events row has them). */
 export function fcrContactOf(

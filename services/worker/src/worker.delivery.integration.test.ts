@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { createReader, createWriter, type ClickHouse, type Writer } from "@pulse/clickhouse";
 import type { FeedbackEvent } from "@pulse/contract";
-import { consumerLag, ensureTopics, rewindGroup, type Kafka, type Topics } from "@pulse/kafka";
+import { consumerLag, declaredTopics, ensureTopics, rewindGroup, type Kafka, type Topics } from "@pulse/kafka";
 import { createMetricsRegistry, PulseError, silentLogger } from "@pulse/kit";
 import { createRedis, type Redis } from "@pulse/redis";
 import { createLocalStore } from "@pulse/storage";
@@ -138,7 +138,7 @@ describe("exactly once without hidden limits", () => {
 
   it("new events at the offsets of a deleted and recreated topic are stored, not dropped as old copies", async () => {
     const tenant = `r${randomUUID().slice(0, 6)}`;
-    const { kafka, topics } = await privateTopics(stack.KAFKA_BROKERS.split(","), 1);
+    const { kafka, topics, prefix } = await privateTopics(stack.KAFKA_BROKERS.split(","), 1);
     const ch = await clickhouse();
     const redis = redisFor(tenant);
     const archiveDir = tempDir("pulse-archive-");
@@ -156,7 +156,7 @@ describe("exactly once without hidden limits", () => {
     await admin.deleteTopics({ topics: [topics.feedback] });
     await waitFor("the topic to be gone", async () => (await admin.listTopics()).includes(topics.feedback), (present) => !present);
     await admin.disconnect();
-    await ensureTopics(kafka, [{ topic: topics.feedback, numPartitions: 1 }]);
+    await ensureTopics(kafka, declaredTopics(prefix, { feedback: 1, deadLetters: 1 }));
     // The same number of messages in the same batch: the same offsets and the same chunk cut.
     await produce(kafka, topics.feedback, after.map((e) => wire(tenant, e)), 60);
     worker = workerOn({ kafka, topics, ch, redis, group, maxChunk: 60, archiveDir });

@@ -1,4 +1,5 @@
 import type { FeedbackEvent } from "@pulse/contract";
+import { seededRandom } from "@pulse/kit";
 
 /** Tenant-level truth kept by the client side of the chaos run, independent of Pulse's code. */
 export interface TenantLedger {
@@ -20,22 +21,11 @@ export interface LoadStats {
   statuses: Record<string, number>;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TOUCHPOINTS = ["ivr", "chat", "store", "billing"] as const;
 
 /** Valid events of three kinds; wait times in quarter seconds so millisecond sums are exact. */
 export function eventFactory(seed: number) {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   return (tenant: string, seq: number, now: number): FeedbackEvent => {
     const common = {

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { createReader, openClickHouse } from "@pulse/clickhouse";
 import { hashApiKey } from "@pulse/collector";
-import { consumerLag, createKafka, createProducer, ensureTopics, topicNames } from "@pulse/kafka";
-import { silentLogger } from "@pulse/kit";
-import { LOCAL_S3_CREDENTIALS, startPrivateKafka, startS3, type S3Handle } from "@pulse/local-stack";
+import { consumerLag, createKafka, createProducer, declaredTopics, ensureTopics, topicNames } from "@pulse/kafka";
+import { seededRandom, silentLogger } from "@pulse/kit";
+import { freePort, LOCAL_S3_CREDENTIALS, startPrivateKafka, startS3, type S3Handle } from "@pulse/local-stack";
 import { listDeadLetters } from "@pulse/worker";
 import { LoadGenerator, type TenantLedger } from "./load";
 import { AofRedis } from "./redis-aof";
@@ -45,28 +44,6 @@ export interface ChaosReport {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Steady load through the real collector while worker processes are SIGKILLed, the Kafka broker
  * is killed and restarted, Redis (append-only file) is restarted or frozen, and the S3 server is
@@ -87,7 +64,7 @@ async function run(o: ChaosOptions, cleanups: (() => Promise<unknown>)[]): Promi
   const id = randomUUID().slice(0, 8);
   const dir = join(o.root, ".cache", "chaos", id);
   mkdirSync(dir, { recursive: true });
-  const rnd = mulberry32(o.seed);
+  const rnd = seededRandom(o.seed);
   const between = ([lo, hi]: [number, number]) => lo + Math.floor(rnd() * (hi - lo));
   const faults: Faults = { "worker SIGKILL": 0, "broker kill+restart": 0, "redis restart (AOF)": 0, "redis unreachable": 0, "s3 stopped": 0, "worker exited by itself": 0, "collector exited by itself": 0 };
 
@@ -97,10 +74,7 @@ async function run(o: ChaosOptions, cleanups: (() => Promise<unknown>)[]): Promi
   const kafka = createKafka({ brokers: broker.brokers, clientId: "chaos", logger: silentLogger });
   const prefix = `chaos-${id}.`;
   const topics = topicNames(prefix);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 6 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, declaredTopics(prefix, { feedback: 6, deadLetters: 1 }));
   const redis = new AofRedis(join(dir, "redis"), await freePort());
   await redis.start();
   cleanups.push(() => redis.kill());

@@ -3,9 +3,8 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { clickhouseConfigFromEnv, migrate, openClickHouse } from "@pulse/clickhouse";
 import { clickhouseEnv, commonEnv, kafkaEnv, loadConfig, redisEnv } from "@pulse/config";
-import { createKafka, topicNames } from "@pulse/kafka";
-import { createProgressBar, createLogger, type Logger } from "@pulse/kit";
-import { ensureTopics, loadTopicsFile } from "@pulse/local-stack";
+import { createKafka, ensureTopics, loadTopicsFile, prefixTopics, topicNames } from "@pulse/kafka";
+import { createProgressBar, createLogger, silentLogger, type Logger } from "@pulse/kit";
 import { createQueueFactory, createRedis, QUEUE_NAMES } from "@pulse/redis";
 import { CATALOGUE_KEYS, DEFAULT_REFRESH_MS, removeCatalogue, storeCatalogue } from "@pulse/catalogue";
 import { checkReplayRange, listDeadLetters, redriveDeadLetters, type ReplayJobData } from "@pulse/worker";
@@ -47,7 +46,9 @@ export async function setupCommand(ctx: CommandContext, args: Args): Promise<num
   const c = opsConfig(ctx);
   await migrateCommand(ctx);
   const spec = loadTopicsFile(resolve(ctx.root, "infra/kafka/topics.json"));
-  await ensureTopics(c.KAFKA_BROKERS, { ...spec, topics: spec.topics.map((t) => ({ ...t, name: `${c.KAFKA_TOPIC_PREFIX}${t.name}` })) });
+  // Silent client: polling a just-created topic for its leaders makes kafkajs log expected errors.
+  const kafka = createKafka({ brokers: c.KAFKA_BROKERS, clientId: "pulse-setup", logger: silentLogger });
+  await ensureTopics(kafka, prefixTopics(spec, c.KAFKA_TOPIC_PREFIX), { progress: (line) => ctx.stderr.write(`${line}\n`) });
   ctx.stdout.write(`topics ready on ${c.KAFKA_BROKERS.join(",")}\n`);
   if (c.CATALOGUE_FILE) {
     const tenant = flag(args, "tenant") ?? "default";

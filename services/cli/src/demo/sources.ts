@@ -1,6 +1,7 @@
 import { createReadStream, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { FeedbackEvent } from "@pulse/contract";
+import { seededRandom } from "@pulse/kit";
 import { importRows, resolveMapping } from "@pulse/mapping";
 
 /** The public datasets the demo replays when present (see ../shared/data/README.md). */
@@ -46,13 +47,7 @@ const COMMENTS = {
  * a good answer) that drifts slowly, so the dashboard has something to move.
  */
 export function surveyGenerator(seed = Date.now()) {
-  let s = seed >>> 0;
-  const rnd = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = seededRandom(seed);
   let n = 0;
   return (now: Date): FeedbackEvent => {
     n++;

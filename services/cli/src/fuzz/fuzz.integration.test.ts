@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
-import { createKafka, createProducer, ensureTopics, topicNames } from "@pulse/kafka";
+import { createKafka, createProducer, declaredTopics, ensureTopics, topicNames } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createQueryApp, parseTokenSpec } from "@pulse/query";
 import { createRedis } from "@pulse/redis";
@@ -36,10 +36,7 @@ const queryMetrics = createMetricsRegistry("fuzz-q", { defaults: false });
 beforeAll(async () => {
   const kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "fuzz", logger: silentLogger });
   const topics = topicNames(`fuzz${run}.`);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 3 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, declaredTopics(`fuzz${run}.`, { feedback: 3, deadLetters: 1 }));
   const producer = createProducer(kafka);
   const redis = createRedis({ url: stack.REDIS_URL, keyPrefix: `fuzz:${run}:` });
   redis.on("error", () => undefined);

@@ -1,19 +1,11 @@
 import type { FeedbackEvent } from "@pulse/contract";
+import { seededRandom } from "@pulse/kit";
 
 /**
  * A small deterministic generator of realistic events for worker tests and benchmarks
  * (mulberry32 PRNG: the same seed gives the same events).
  */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 const TOUCHPOINTS = ["ivr", "chat", "store", "delivery", "billing"] as const;
 const SEGMENTS = ["retail", "business", "premium"] as const;

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import type { FeedbackEvent } from "@pulse/contract";
 import { encodeWire } from "@pulse/contract";
-import { createKafka, createProducer, ensureTopics, topicNames, type Kafka, type OutMessage, type Topics } from "@pulse/kafka";
+import { createKafka, createProducer, declaredTopics, ensureTopics, topicNames, type Kafka, type OutMessage, type Topics } from "@pulse/kafka";
 import { silentLogger } from "@pulse/kit";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -17,10 +17,7 @@ export async function privateTopics(brokers: string[], partitions = 6): Promise<
   const prefix = `it-${randomUUID().slice(0, 8)}.`;
   const kafka = createKafka({ brokers, clientId: "worker-test", logger: silentLogger });
   const topics = topicNames(prefix);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: partitions },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, declaredTopics(prefix, { feedback: partitions, deadLetters: 1 }));
   return { kafka, topics, prefix };
 }
 

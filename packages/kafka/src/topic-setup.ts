@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
-import { Kafka, logLevel, type Admin, type ConfigResourceTypes } from "kafkajs";
+import { fileURLToPath } from "node:url";
+import type { Admin, ConfigResourceTypes, Kafka } from "kafkajs";
+import { waitForLeaders } from "./admin";
+import { TOPIC_NAMES, type TopicRole } from "./topics";
 import {
   parseTopicsFile,
   planTopics,
@@ -7,13 +10,49 @@ import {
   type TopicAction,
   type TopicsFile,
 } from "./topics-plan";
-import { stderrProgress, type Progress } from "./progress";
 
 // kafkajs is CommonJS and Node cannot see its enum as a named ESM export: use the wire value.
 const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
+/** Reads and checks a declarative topics file (infra/kafka/topics.json). */
 export function loadTopicsFile(file: string): TopicsFile {
   return parseTopicsFile(JSON.parse(readFileSync(file, "utf8")), file);
+}
+
+/**
+ * The declared topics under a prefix (see `topicNames`). Tests may ask for other partition counts
+ * per role; names, configs and everything else stay as declared.
+ */
+export function prefixTopics(
+  desired: TopicsFile,
+  prefix: string,
+  partitions: Partial<Record<TopicRole, number>> = {},
+): TopicsFile {
+  const roleOf = new Map<string, TopicRole>(
+    Object.entries(TOPIC_NAMES).map(([role, name]) => [name, role as TopicRole]),
+  );
+  return {
+    ...desired,
+    topics: desired.topics.map((t) => {
+      const role = roleOf.get(t.name);
+      return {
+        ...t,
+        name: `${prefix}${t.name}`,
+        partitions: (role && partitions[role]) ?? t.partitions,
+      };
+    }),
+  };
+}
+
+/** The repository's declaration: infra/kafka/topics.json. */
+export const TOPICS_FILE = fileURLToPath(new URL("../../../infra/kafka/topics.json", import.meta.url));
+
+/** infra/kafka/topics.json under a prefix, optionally with other partition counts (tests). */
+export function declaredTopics(
+  prefix = "",
+  partitions: Partial<Record<TopicRole, number>> = {},
+): TopicsFile {
+  return prefixTopics(loadTopicsFile(TOPICS_FILE), prefix, partitions);
 }
 
 async function describeExisting(
@@ -39,7 +78,15 @@ async function describeExisting(
   return result;
 }
 
-async function apply(admin: Admin, action: TopicAction, progress: Progress): Promise<void> {
+function entries(configs: Record<string, string>): { name: string; value: string }[] {
+  return Object.entries(configs).map(([name, value]) => ({ name, value }));
+}
+
+async function apply(
+  admin: Admin,
+  action: TopicAction,
+  progress: (line: string) => void,
+): Promise<void> {
   switch (action.kind) {
     case "create":
       await admin.createTopics({
@@ -50,14 +97,11 @@ async function apply(admin: Admin, action: TopicAction, progress: Progress): Pro
           {
             topic: action.spec.name,
             numPartitions: action.spec.partitions,
-            configEntries: Object.entries(action.spec.configs).map(([name, value]) => ({
-              name,
-              value,
-            })),
+            configEntries: entries(action.spec.configs),
           },
         ],
       });
-      await waitForLeaders(admin, action.spec.name);
+      await waitForLeaders(admin, [action.spec.name]);
       progress(`topics: created ${action.spec.name} (${action.spec.partitions} partitions)`);
       return;
     case "add-partitions":
@@ -70,11 +114,7 @@ async function apply(admin: Admin, action: TopicAction, progress: Progress): Pro
       await admin.alterConfigs({
         validateOnly: false,
         resources: [
-          {
-            type: TOPIC_RESOURCE,
-            name: action.name,
-            configEntries: Object.entries(action.configs).map(([name, value]) => ({ name, value })),
-          },
+          { type: TOPIC_RESOURCE, name: action.name, configEntries: entries(action.configs) },
         ],
       });
       progress(`topics: ${action.name} configs updated (${action.changed.join(", ")})`);
@@ -85,33 +125,18 @@ async function apply(admin: Admin, action: TopicAction, progress: Progress): Pro
   }
 }
 
-async function waitForLeaders(admin: Admin, topic: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const md = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => null);
-    const t = md?.topics[0];
-    if (t && t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`topic ${topic} has no leader after ${timeoutMs} ms`);
-}
-
 /**
  * Makes the broker match the declarative topics file: creates missing topics, raises partition
  * counts, sets the listed configs. Idempotent: a second run finds nothing to do and returns [].
+ * The one topic set-up of Pulse: `pulse setup`, the local stack and the tests all call it.
  */
 export async function ensureTopics(
-  brokers: string[],
-  file: string | TopicsFile,
-  opts: { progress?: Progress } = {},
+  kafka: Kafka,
+  desired: TopicsFile,
+  opts: { progress?: (line: string) => void } = {},
 ): Promise<TopicAction[]> {
-  const progress = opts.progress ?? stderrProgress;
-  const desired = typeof file === "string" ? loadTopicsFile(file) : file;
-  const admin = new Kafka({
-    clientId: "pulse-local-stack-topics",
-    brokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  const progress = opts.progress ?? (() => {});
+  const admin = kafka.admin();
   await admin.connect();
   try {
     const actions = planTopics(desired, await describeExisting(admin, desired));

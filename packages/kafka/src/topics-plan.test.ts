@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { prefixTopics } from "./topic-setup";
 import { parseTopicsFile, planTopics, type ExistingTopic } from "./topics-plan";
 
 const file = parseTopicsFile({
@@ -57,7 +58,7 @@ describe("planTopics", () => {
 describe("parseTopicsFile", () => {
   it("accepts the repository's infra/kafka/topics.json", () => {
     const json: unknown = JSON.parse(
-      readFileSync(new URL("../../kafka/topics.json", import.meta.url), "utf8"),
+      readFileSync(new URL("../../../infra/kafka/topics.json", import.meta.url), "utf8"),
     );
     const parsed = parseTopicsFile(json);
     expect(parsed.topics.map((t) => [t.name, t.partitions])).toEqual([
@@ -81,5 +82,22 @@ describe("parseTopicsFile", () => {
         ],
       }),
     ).toThrow(/unique/);
+  });
+});
+
+describe("prefixTopics", () => {
+  it("prefixes every name and overrides partitions by role only", () => {
+    const declared = parseTopicsFile({
+      topics: [
+        { name: "pulse.feedback.v1", partitions: 6, configs: { "retention.ms": "1" } },
+        { name: "pulse.feedback.dlq.v1", partitions: 3 },
+      ],
+    });
+    expect(prefixTopics(declared, "t1.", { feedback: 2 })).toEqual({
+      topics: [
+        { name: "t1.pulse.feedback.v1", partitions: 2, configs: { "retention.ms": "1" } },
+        { name: "t1.pulse.feedback.dlq.v1", partitions: 3, configs: {} },
+      ],
+    });
   });
 });
