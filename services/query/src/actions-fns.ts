@@ -7,7 +7,7 @@ import { canonicalName } from "@pulse/contract";
 import { BadRequestError } from "@pulse/kit";
 import type { ActionDirection as Direction, ActionEffect, ActionMetric, MomentStats, NpsStats, RateStats } from "@pulse/scoring";
 import { z } from "zod";
-import { GRAINS, iso, type TimeRange } from "./params-fns";
+import { GRAINS, assertKnownParams, iso, param, type RawQuery, type TimeRange } from "./params-fns";
 import type { StatsRow } from "./rollup.sql";
 import { abandonmentStats, cesStats, csatStats, fcrReport, fcrStats, npsStats, waitStats, type FcrSettings } from "./scores-fns";
 
@@ -245,4 +245,22 @@ export function withWindowVerdict(effect: ActionEffect, windows: ReturnType<type
     verdict: "too_early",
     reason: `the after window runs until ${iso(windows.endsAt)}; the estimate so far is interim (${effect.reason})`,
   };
+}
+
+/** GET /v1/actions filters: `status` (active, closed) and `touchpoint` (canonical form). */
+export function parseListQuery(q: RawQuery): { status?: ActionStatus; touchpoint?: string } {
+  assertKnownParams(q, ["status", "touchpoint"]);
+  const out: { status?: ActionStatus; touchpoint?: string } = {};
+  const status = param(q, "status");
+  if (status !== undefined) {
+    if (status !== "active" && status !== "closed") throw new BadRequestError("invalid_parameter", `status '${status}' is unknown; use active or closed`, { parameter: "status", value: status });
+    out.status = status;
+  }
+  const touchpoint = param(q, "touchpoint");
+  if (touchpoint !== undefined) {
+    const t = canonicalName(touchpoint);
+    if (!SLUG.test(t)) throw new BadRequestError("invalid_filter", `touchpoint '${touchpoint}' must be 1–64 characters of a–z, 0–9, '.', '_' or '-'`, { parameter: "touchpoint", value: touchpoint });
+    out.touchpoint = t;
+  }
+  return out;
 }

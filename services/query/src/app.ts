@@ -22,6 +22,9 @@ import { registerScoresRoutes } from "./scores.routes";
 import { createStreamHub, type StreamHub, type StreamLimits } from "./stream-hub";
 import { registerStreamRoutes, type StreamSpec } from "./stream.routes";
 import { queryAuthenticator } from "./query-auth";
+import { registerActionsRoutes } from "./actions.routes";
+import { createActionEffects } from "./actions.service";
+import type { ActionStore } from "./actions.store";
 import type { TokenEntry } from "./tokens";
 
 declare module "fastify" {
@@ -51,6 +54,8 @@ export interface QueryAppDeps {
   streamIntervalMs?: number;
   /** Channels in total / per tenant, streams per client address, unsent bytes per stream. */
   streamLimits?: Partial<StreamLimits>;
+  /** Corrective actions (@pulse/store); absent: /v1/actions answers 503. */
+  actions?: ActionStore | undefined;
   /** Extra readiness check for /readyz. */
   ready?: () => Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
 }
@@ -122,6 +127,7 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   registerInsightsRoutes(app, ctx, deps.reader);
   registerJourneyRoutes(app, ctx, deps.targets ?? noTargets);
   registerStreamRoutes(app, ctx);
+  registerActionsRoutes(app, ctx, { store: deps.actions, effects: createActionEffects(service), metrics, now });
   registerDashboardRoutes(app);
 
   return Object.assign(app, { queryMetrics: metrics, streamHub: hub, queryService: service });
