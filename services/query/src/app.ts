@@ -24,7 +24,8 @@ import { registerStreamRoutes, type StreamSpec } from "./stream.routes";
 import { queryAuthenticator } from "./query-auth";
 import { registerActionsRoutes } from "./actions.routes";
 import { createActionEffects } from "./actions.service";
-import type { ActionStore } from "./actions.store";
+import { createSqlActionStore, type ActionStore } from "./actions.store";
+import { migrateStore, openStore, storeConfigFromEnv } from "@pulse/store";
 import type { TokenEntry } from "./tokens";
 
 declare module "fastify" {
@@ -174,7 +175,12 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
   await targets.start();
   shutdown.add({ name: "query catalogues", run: () => targets.stop(), deadlineMs: 1_000 });
   const reader = createReader(ch);
+  // Corrective actions live in the relational store (Postgres at DATABASE_URL, else embedded PGlite).
+  const store = await openStore(storeConfigFromEnv(config));
+  shutdown.add({ name: "query store", run: () => store.close(), deadlineMs: 5_000 });
+  await migrateStore(store);
   const app = await createQueryApp({
+    actions: createSqlActionStore(store),
     reader,
     redis: config.QUERY_CACHE ? redis : undefined,
     logger,

@@ -13,13 +13,15 @@ import { loadQueryConfig } from "./config";
 // through startQuery, so both keep the readiness check: not ready until the rollups exist.
 const MIGRATIONS = fileURLToPath(new URL("../../../infra/clickhouse", import.meta.url));
 // chDB binds one data directory per process: both ways use it, each in its own database.
-const CH_PATH = join(mkdtempSync(join(tmpdir(), "pulse-query-start-")), "ch");
+const DIR = mkdtempSync(join(tmpdir(), "pulse-query-start-"));
+const CH_PATH = join(DIR, "ch");
 
 function config(database: string, extra: Record<string, string> = {}) {
   return loadQueryConfig({
     ...inject("stack"),
     CLICKHOUSE_PATH: CH_PATH,
     CLICKHOUSE_DATABASE: database,
+    STORE_PATH: join(DIR, `store-${database}`),
     QUERY_TOKENS: "start-test-token=acme",
     QUERY_CACHE: "false",
     HOST: "127.0.0.1",

@@ -1,0 +1,322 @@
+/**
+ * Corrective actions through HTTP, against real chDB rollups and the real relational store (a
+ * Postgres server and embedded PGlite, the same assertions on both). Generated NPS answers with a
+ * planted +25-point improvement on the treated touchpoint after the action's start, a +5 seasonal
+ * rise everywhere (which difference-in-differences must remove) and a fall on a touchpoint of
+ * another journey stage (which must not be a control). Every served figure is compared with a
+ * computation from the raw answers made here, not through actionEffect.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ClickHouse, Writer } from "@pulse/clickhouse";
+import { createMetricsRegistry, silentLogger } from "@pulse/kit";
+import { normalTwoSidedP } from "@pulse/scoring";
+import { openTestStore, STORE_BACKENDS, type TestStore } from "@pulse/store";
+import { createQueryApp, type QueryApp } from "./app";
+import { createSqlActionStore } from "./actions.store";
+import { DAY, EVENT_COLUMNS, MINUTE, NOW, Z, compareNpsRef, eventRow, npsRef, openTestDb, prng, type RawEvent } from "./fixtures.test-helper";
+import { parseTokenSpec } from "./tokens";
+
+const READ = "acme-actions-read-0001";
+const WRITE = "acme-actions-write-001";
+const BETA_READ = "beta-actions-read-0001";
+const BETA_WRITE = "beta-actions-write-001";
+const TOKENS = `${READ}=acme,${WRITE}=acme:write,${BETA_READ}=beta,${BETA_WRITE}=beta:write`;
+
+const W = 14;
+const START = Date.parse("2025-05-20T00:00:00Z");
+const BEFORE = { from: START - W * DAY, to: START };
+const AFTER = { from: START, to: START + W * DAY };
+const Z80 = 0.8416212335729143;
+
+/** P(promoter) = 0.45 + shift/200, P(detractor) = 0.25 − shift/200: NPS = 20 + shift in expectation. */
+function npsAnswer(rand: () => number, shift: number): number {
+  const u = rand();
+  const s = shift / 200;
+  if (u < 0.45 + s) return 9 + Math.floor(rand() * 2);
+  if (u < 0.75 + s) return 7 + Math.floor(rand() * 2);
+  return Math.floor(rand() * 7);
+}
+
+type Spec = { touchpoint: string; stage: string; before: number; after: number };
+
+/** Answers per touchpoint and period, with their NPS shift. */
+const WORLD: Spec[] = [
+  // Support stage: the IVR action (+25 planted) with the +5 seasonal rise everywhere.
+  { touchpoint: "ivr", stage: "support", before: 0, after: 30 },
+  { touchpoint: "chat", stage: "support", before: 0, after: 5 },
+  { touchpoint: "email", stage: "support", before: 0, after: 5 },
+  // Another stage falls sharply: used as a control it would inflate the effect.
+  { touchpoint: "store", stage: "purchase", before: 0, after: -30 },
+  // Billing stage: an action that changed nothing (seasonal rise only).
+  { touchpoint: "invoice", stage: "billing", before: 0, after: 5 },
+  { touchpoint: "portal", stage: "billing", before: 0, after: 5 },
+];
+const PER_CELL = 400;
+
+function generate(tenant: string, seed: number): { events: RawEvent[]; answers: Map<string, { before: number[]; after: number[] }> } {
+  const rand = prng(seed);
+  const events: RawEvent[] = [];
+  const answers = new Map<string, { before: number[]; after: number[] }>();
+  for (const s of WORLD) {
+    const cell = { before: [] as number[], after: [] as number[] };
+    for (const [period, range, shift] of [
+      ["before", BEFORE, s.before],
+      ["after", AFTER, s.after],
+    ] as const) {
+      const n = PER_CELL + Math.floor(rand() * 60);
+      for (let i = 0; i < n; i++) {
+        const nps = npsAnswer(rand, shift);
+        const at = range.from + Math.floor((rand() * (range.to - range.from)) / 1000) * 1000;
+        cell[period].push(nps);
+        events.push({ tenant, id: `${tenant}-${s.touchpoint}-${period}-${i}`, type: "survey.response", at, touchpoint: s.touchpoint, channel: "web", segment: "retail", journeyStage: s.stage, customer: `c${Math.floor(rand() * 1e6)}`, nps });
+      }
+    }
+    answers.set(s.touchpoint, cell);
+  }
+  return { events, answers };
+}
+
+async function insert(writer: Writer, events: RawEvent[], token: string): Promise<void> {
+  await writer.insert("feedback_events", EVENT_COLUMNS, events.map(eventRow), { dedupToken: token });
+}
+
+/** The expected effect from the raw answers: cells, before/after z-test, DiD with its interval, MDE, verdict. */
+function reference(answers: Map<string, { before: number[]; after: number[] }>, treated: string[], control: string[], direction: "increase" | "decrease") {
+  const pool = (tps: string[], period: "before" | "after") => tps.flatMap((t) => answers.get(t)![period]);
+  const cells = {
+    tb: npsRef(pool(treated, "before")),
+    ta: npsRef(pool(treated, "after")),
+    cb: npsRef(pool(control, "before")),
+    ca: npsRef(pool(control, "after")),
+  };
+  const beforeAfter = compareNpsRef(pool(treated, "after"), pool(treated, "before"));
+  const did = cells.ta.value! - cells.tb.value! - (cells.ca.value! - cells.cb.value!);
+  const se = Math.sqrt(cells.ta.se! ** 2 + cells.tb.se! ** 2 + cells.ca.se! ** 2 + cells.cb.se! ** 2);
+  const pValue = normalTwoSidedP(did / se);
+  const verdict = pValue >= 0.05 ? "no_detectable_change" : Math.sign(did) === (direction === "increase" ? 1 : -1) ? "improved" : "worse";
+  return { cells, beforeAfter, did, se, ci95: [did - Z * se, did + Z * se], pValue, mde: (Z + Z80) * se, verdict };
+}
+
+function close(actual: unknown, expected: number, tol = 1e-9): void {
+  expect(typeof actual).toBe("number");
+  expect(Math.abs((actual as number) - expected), `${String(actual)} vs ${expected}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected)));
+}
+
+type Cell = { n: number; value: number; se: number };
+type Effect = {
+  verdict: string;
+  reason: string;
+  primary: string;
+  effect: number;
+  ci95: [number, number];
+  minimumDetectableEffect: number;
+  afterComplete: boolean;
+  before: { from: string; to: string };
+  after: { from: string; to: string };
+  control: { rule: string; touchpoints: string[]; excluded: string[]; stages: string[] };
+  cells: { treated: { before: Cell; after: Cell }; control: { before: Cell; after: Cell } | null };
+  beforeAfter: { estimate: number; ci95: [number, number]; pValue: number };
+  differenceInDifferences: { estimate: number; se: number; ci95: [number, number]; pValue: number; significant: boolean } | null;
+};
+type ActionBody = { id: string; name: string; status: string; version: number; touchpoints: string[]; effect: Effect };
+
+function expectEffect(e: Effect, ref: ReturnType<typeof reference>): void {
+  const pairs: [Cell, { n: number; value: number | null; se: number | null }][] = [
+    [e.cells.treated.before, ref.cells.tb],
+    [e.cells.treated.after, ref.cells.ta],
+    [e.cells.control!.before, ref.cells.cb],
+    [e.cells.control!.after, ref.cells.ca],
+  ];
+  for (const [served, expected] of pairs) {
+    expect(served.n).toBe(expected.n);
+    close(served.value, expected.value!);
+    close(served.se, expected.se!);
+  }
+  close(e.beforeAfter.estimate, ref.beforeAfter.difference!);
+  close(e.beforeAfter.ci95[0], ref.beforeAfter.ci95![0]);
+  close(e.beforeAfter.ci95[1], ref.beforeAfter.ci95![1]);
+  close(e.beforeAfter.pValue, ref.beforeAfter.pValue!);
+  expect(e.primary).toBe("difference_in_differences");
+  close(e.effect, ref.did);
+  close(e.differenceInDifferences!.se, ref.se);
+  close(e.ci95[0], ref.ci95[0]!);
+  close(e.ci95[1], ref.ci95[1]!);
+  close(e.differenceInDifferences!.pValue, ref.pValue);
+  close(e.minimumDetectableEffect, ref.mde);
+  expect(e.verdict).toBe(ref.verdict);
+}
+
+let ch: ClickHouse;
+let acme: ReturnType<typeof generate>;
+
+beforeAll(async () => {
+  const db = await openTestDb();
+  ch = db.ch;
+  acme = generate("acme", 12);
+  await insert(db.writer, acme.events, "actions-acme");
+  // Another tenant's data on the same touchpoints: must never reach acme's cells.
+  await insert(db.writer, generate("beta", 99).events, "actions-beta");
+  readerOf = db.reader;
+}, 120_000);
+
+afterAll(async () => {
+  await ch?.close();
+});
+
+let readerOf: Parameters<typeof createQueryApp>[0]["reader"];
+
+const ivrAction = {
+  name: "Shorter IVR menu",
+  what: "Cut the IVR menu from 7 options to 4 and put 'agent' first",
+  owner: "contact-centre-ops",
+  touchpoints: ["ivr"],
+  startDate: "2025-05-20",
+  metric: "nps",
+  expectedDirection: "increase",
+  windowDays: W,
+};
+
+describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
+  let store: TestStore;
+  let app: QueryApp;
+  let ivrId = "";
+
+  beforeAll(async () => {
+    store = await openTestStore(backend);
+    app = await createQueryApp({
+      reader: readerOf,
+      logger: silentLogger,
+      metrics: createMetricsRegistry(`query-actions-test-${backend}`, { defaults: false }),
+      tokens: parseTokenSpec(TOKENS),
+      actions: createSqlActionStore(store.store),
+      now: () => new Date(NOW),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await store?.dispose();
+  });
+
+  const call = async (method: "GET" | "POST" | "PATCH", url: string, token: string | undefined, body?: unknown) => {
+    const res = await app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
+    return { status: res.statusCode, body: res.json<Record<string, unknown>>(), headers: res.headers };
+  };
+
+  it("measures a planted improvement: effect, interval and verdict equal the raw answers' computation", async () => {
+    const r = await call("POST", "/v1/actions", WRITE, ivrAction);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const created = r.body as unknown as ActionBody;
+    ivrId = created.id;
+    expect(r.headers.location).toBe(`/v1/actions/${ivrId}`);
+    expect(created).toMatchObject({ status: "active", version: 1, touchpoints: ["ivr"] });
+
+    const got = await call("GET", `/v1/actions/${ivrId}`, READ);
+    expect(got.status).toBe(200);
+    const e = (got.body as unknown as ActionBody).effect;
+    // Control: the other support touchpoints, never the purchase-stage store.
+    expect(e.control).toEqual({ rule: "same_journey_stage", touchpoints: ["chat", "email"], excluded: [], stages: ["support"] });
+    expect(e.before).toEqual({ from: "2025-05-06T00:00:00.000Z", to: "2025-05-20T00:00:00.000Z" });
+    expect(e.after).toEqual({ from: "2025-05-20T00:00:00.000Z", to: "2025-06-03T00:00:00.000Z" });
+    expect(e.afterComplete).toBe(true);
+    const ref = reference(acme.answers, ["ivr"], ["chat", "email"], "increase");
+    expectEffect(e, ref);
+    expect(e.verdict).toBe("improved");
+    // The interval holds the planted +25 and the seasonal +5 is removed: before/after alone sees about 30.
+    expect(e.ci95[0]).toBeLessThan(25);
+    expect(e.ci95[1]).toBeGreaterThan(25);
+    expect(created.effect.verdict).toBe("improved");
+  });
+
+  it("says 'no detectable change' when nothing was planted", async () => {
+    const r = await call("POST", "/v1/actions", WRITE, { ...ivrAction, name: "New invoice layout", touchpoints: ["invoice"] });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const e = (r.body as unknown as ActionBody).effect;
+    expect(e.control.touchpoints).toEqual(["portal"]);
+    const ref = reference(acme.answers, ["invoice"], ["portal"], "increase");
+    expect(ref.pValue).toBeGreaterThanOrEqual(0.05);
+    expectEffect(e, ref);
+    expect(e.verdict).toBe("no_detectable_change");
+  });
+
+  it("leaves out of the control a touchpoint on which another action started within the periods", async () => {
+    const r = await call("POST", "/v1/actions", WRITE, { ...ivrAction, name: "Email templates", touchpoints: ["email"], startDate: "2025-05-25T09:00:00Z" });
+    expect(r.status).toBe(201);
+    const e = (await call("GET", `/v1/actions/${ivrId}`, READ)).body as unknown as ActionBody;
+    expect(e.effect.control).toMatchObject({ rule: "same_journey_stage", touchpoints: ["chat"], excluded: ["email"] });
+    expectEffect(e.effect, reference(acme.answers, ["ivr"], ["chat"], "increase"));
+  });
+
+  it("is too early until the after window has passed, even with data", async () => {
+    const start = new Date(Math.floor((NOW - 3 * DAY) / MINUTE) * MINUTE).toISOString();
+    const r = await call("POST", "/v1/actions", WRITE, { ...ivrAction, name: "Store greeting", touchpoints: ["store"], startDate: start, metric: "csatTop2", controlTouchpoints: ["chat"] });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const e = (r.body as unknown as ActionBody).effect;
+    expect(e.afterComplete).toBe(false);
+    expect(e.verdict).toBe("too_early");
+    expect(e.control).toMatchObject({ rule: "explicit", touchpoints: ["chat"] });
+  });
+
+  it("lists the tenant's actions with their effect, filtered by status and touchpoint", async () => {
+    const r = await call("GET", "/v1/actions", READ);
+    expect(r.status).toBe(200);
+    const list = (r.body as { actions: ActionBody[] }).actions;
+    expect(list.map((a) => a.name).sort()).toEqual(["Email templates", "New invoice layout", "Shorter IVR menu", "Store greeting"]);
+    expect(list.find((a) => a.id === ivrId)!.effect.verdict).toBe("improved");
+    const ivrOnly = await call("GET", "/v1/actions?touchpoint=IVR", READ);
+    expect((ivrOnly.body as { actions: ActionBody[] }).actions.map((a) => a.id)).toEqual([ivrId]);
+    expect((await call("GET", "/v1/actions?status=closed", READ)).body).toMatchObject({ actions: [] });
+    expect(await call("GET", "/v1/actions?status=done", READ)).toMatchObject({ status: 400, body: { code: "invalid_parameter", parameter: "status" } });
+  });
+
+  it("closes with an outcome under optimistic concurrency; a stale version gets 409", async () => {
+    expect(await call("PATCH", `/v1/actions/${ivrId}`, WRITE, { version: 1, status: "closed" })).toMatchObject({ status: 400, body: { parameter: "outcome" } });
+    const ok = await call("PATCH", `/v1/actions/${ivrId}`, WRITE, { version: 1, status: "closed", outcome: "Kept: NPS up about 25 points" });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toMatchObject({ status: "closed", version: 2, outcome: "Kept: NPS up about 25 points" });
+    expect((ok.body as { closedAt: string }).closedAt).toBe(new Date(NOW).toISOString());
+    expect(await call("PATCH", `/v1/actions/${ivrId}`, WRITE, { version: 1, owner: "someone-else" })).toMatchObject({ status: 409, body: { code: "version_conflict", current: 2, sent: 1 } });
+    // What is measured cannot be changed afterwards.
+    expect(await call("PATCH", `/v1/actions/${ivrId}`, WRITE, { version: 2, startDate: "2025-05-01" })).toMatchObject({ status: 400, body: { parameter: "startDate" } });
+    expect((await call("GET", "/v1/actions?status=closed", READ)).body).toMatchObject({ actions: [{ id: ivrId }] });
+  });
+
+  it("refuses bad bodies naming the field and the rule", async () => {
+    expect(await call("POST", "/v1/actions", WRITE, { ...ivrAction, startDate: "20/05/2025" })).toMatchObject({ status: 400, body: { code: "invalid_body", parameter: "startDate" } });
+    expect(await call("POST", "/v1/actions", WRITE, { ...ivrAction, metric: "mood" })).toMatchObject({ status: 400, body: { parameter: "metric" } });
+    expect(await call("POST", "/v1/actions", WRITE, { ...ivrAction, touchpoints: [] })).toMatchObject({ status: 400, body: { parameter: "touchpoints" } });
+    expect(await call("GET", "/v1/actions/not-a-uuid", READ)).toMatchObject({ status: 404 });
+  });
+
+  it("needs a write token to write and a read token to read", async () => {
+    expect(await call("POST", "/v1/actions", READ, ivrAction)).toMatchObject({ status: 403, body: { code: "wrong_token_kind" } });
+    expect(await call("PATCH", `/v1/actions/${ivrId}`, READ, { version: 2, owner: "x" })).toMatchObject({ status: 403 });
+    expect(await call("POST", "/v1/actions", undefined, ivrAction)).toMatchObject({ status: 401 });
+    expect(await call("GET", "/v1/actions", WRITE)).toMatchObject({ status: 403 });
+    expect(await call("GET", "/v1/actions", undefined)).toMatchObject({ status: 401 });
+  });
+
+  it("keeps tenants apart: another tenant neither sees nor changes acme's actions, and its own effect uses its own data", async () => {
+    expect((await call("GET", "/v1/actions", BETA_READ)).body).toMatchObject({ actions: [] });
+    expect(await call("GET", `/v1/actions/${ivrId}`, BETA_READ)).toMatchObject({ status: 404 });
+    expect(await call("PATCH", `/v1/actions/${ivrId}`, BETA_WRITE, { version: 2, owner: "beta" })).toMatchObject({ status: 404 });
+    const own = await call("POST", "/v1/actions", BETA_WRITE, ivrAction);
+    expect(own.status).toBe(201);
+    const beta = generate("beta", 99);
+    expectEffect((own.body as unknown as ActionBody).effect, reference(beta.answers, ["ivr"], ["chat", "email"], "increase"));
+    const acmeIds = ((await call("GET", "/v1/actions", READ)).body as { actions: ActionBody[] }).actions.map((a) => a.id);
+    expect(acmeIds).toHaveLength(4);
+    expect(acmeIds).not.toContain((own.body as { id: string }).id);
+  });
+
+  it("is in the OpenAPI document and counted in /metrics", async () => {
+    const doc = (await app.inject({ method: "GET", url: "/docs/json" })).json<{ paths: Record<string, Record<string, unknown>> }>();
+    expect(Object.keys(doc.paths["/v1/actions"] ?? {}).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths["/v1/actions/{id}"] ?? {}).sort()).toEqual(["get", "patch"]);
+    const text = await app.queryMetrics.actionWrites.get();
+    const ok = text.values.find((v) => v.labels.op === "create" && v.labels.result === "ok");
+    expect(ok?.value).toBeGreaterThanOrEqual(5);
+    const conflicts = text.values.find((v) => v.labels.op === "update" && v.labels.result === "conflict");
+    expect(conflicts?.value).toBe(1);
+  });
+});
