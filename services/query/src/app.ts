@@ -25,7 +25,7 @@ import { queryAuthenticator } from "./query-auth";
 import { registerActionsRoutes } from "./actions.routes";
 import { createActionEffects } from "./actions.service";
 import { createSqlActionStore, type ActionStore } from "./actions.store";
-import { migrateStore, openStore, storeConfigFromEnv } from "@pulse/store";
+import { migrateStore, openStore, storeConfigFromEnv, type Store } from "@pulse/store";
 import type { TokenEntry } from "./tokens";
 
 declare module "fastify" {
@@ -151,6 +151,8 @@ export interface StartQueryDeps {
   metrics?: Registry;
   /** A ClickHouse the caller owns and closes (standalone shares its one embedded engine). */
   ch?: ClickHouse;
+  /** A relational store the caller owns, opens, migrates and closes (standalone shares one: embedded PGlite is one per directory). */
+  store?: Store;
 }
 
 /**
@@ -176,9 +178,13 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
   shutdown.add({ name: "query catalogues", run: () => targets.stop(), deadlineMs: 1_000 });
   const reader = createReader(ch);
   // Corrective actions live in the relational store (Postgres at DATABASE_URL, else embedded PGlite).
-  const store = await openStore(storeConfigFromEnv(config));
-  shutdown.add({ name: "query store", run: () => store.close(), deadlineMs: 5_000 });
-  await migrateStore(store);
+  let store = deps.store;
+  if (!store) {
+    const own = await openStore(storeConfigFromEnv(config));
+    shutdown.add({ name: "query store", run: () => own.close(), deadlineMs: 5_000 });
+    await migrateStore(own);
+    store = own;
+  }
   const app = await createQueryApp({
     actions: createSqlActionStore(store),
     reader,
