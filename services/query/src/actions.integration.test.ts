@@ -9,11 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClickHouse, Writer } from "@pulse/clickhouse";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
-import { normalTwoSidedP } from "@pulse/scoring";
+import { normalTwoSidedP, tQuantile, tTwoSidedP } from "@pulse/scoring";
 import { openTestStore, STORE_BACKENDS, type TestStore } from "@pulse/store";
 import { createQueryApp, type QueryApp } from "./app";
 import { createSqlActionStore } from "./actions.store";
-import { DAY, EVENT_COLUMNS, MINUTE, NOW, Z, compareNpsRef, eventRow, npsRef, openTestDb, prng, type RawEvent } from "./fixtures.test-helper";
+import { DAY, EVENT_COLUMNS, MINUTE, NOW, Z, compareNpsRef, compareShareRef, eventRow, npsRef, openTestDb, prng, welchRef, type RawEvent } from "./fixtures.test-helper";
 import { parseTokenSpec } from "./tokens";
 
 const READ = "acme-actions-read-0001";
@@ -53,7 +53,9 @@ const WORLD: Spec[] = [
 ];
 const PER_CELL = 400;
 
-function generate(tenant: string, seed: number): { events: RawEvent[]; answers: Map<string, { before: number[]; after: number[] }> } {
+type Periods = Map<string, { before: number[]; after: number[] }>;
+
+function generate(tenant: string, seed: number): { events: RawEvent[]; answers: Periods; waits: Periods; csat: Periods } {
   const rand = prng(seed);
   const events: RawEvent[] = [];
   const answers = new Map<string, { before: number[]; after: number[] }>();
@@ -73,7 +75,47 @@ function generate(tenant: string, seed: number): { events: RawEvent[]; answers: 
     }
     answers.set(s.touchpoint, cell);
   }
-  return { events, answers };
+  // Answered calls: the queue's mean wait falls by 30 s after the start (the action), both queues by 10 s (season).
+  const waits = new Map<string, { before: number[]; after: number[] }>();
+  for (const [touchpoint, drop] of [
+    ["queue", 40],
+    ["callback", 10],
+  ] as const) {
+    const cell = { before: [] as number[], after: [] as number[] };
+    for (const [period, range, mean] of [
+      ["before", BEFORE, 120],
+      ["after", AFTER, 120 - drop],
+    ] as const) {
+      for (let i = 0; i < 300; i++) {
+        const wait = Math.round(mean + (rand() + rand() + rand() - 1.5) * 80);
+        const at = range.from + Math.floor((rand() * (range.to - range.from)) / 1000) * 1000;
+        cell[period].push(wait);
+        events.push({ tenant, id: `${tenant}-${touchpoint}-${period}-call-${i}`, type: "call.completed", at, touchpoint, channel: "phone", segment: "retail", journeyStage: "phone", customer: `w${i}`, wait, abandoned: 0 });
+      }
+    }
+    waits.set(touchpoint, cell);
+  }
+  // CSAT answers (1–5): the web's top-2 share rises from 0.60 to 0.75, the app's stays at 0.60.
+  const csat = new Map<string, { before: number[]; after: number[] }>();
+  for (const [touchpoint, after] of [
+    ["web", 0.75],
+    ["app", 0.6],
+  ] as const) {
+    const cell = { before: [] as number[], after: [] as number[] };
+    for (const [period, range, top2] of [
+      ["before", BEFORE, 0.6],
+      ["after", AFTER, after],
+    ] as const) {
+      for (let i = 0; i < 350; i++) {
+        const answer = rand() < top2 ? 4 + Math.floor(rand() * 2) : 1 + Math.floor(rand() * 3);
+        const at = range.from + Math.floor((rand() * (range.to - range.from)) / 1000) * 1000;
+        cell[period].push(answer);
+        events.push({ tenant, id: `${tenant}-${touchpoint}-${period}-csat-${i}`, type: "survey.response", at, touchpoint, channel: "web", segment: "retail", journeyStage: "digital", customer: `s${i}`, csat: answer });
+      }
+    }
+    csat.set(touchpoint, cell);
+  }
+  return { events, answers, waits, csat };
 }
 
 async function insert(writer: Writer, events: RawEvent[], token: string): Promise<void> {
@@ -247,6 +289,64 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     expectEffect(e.effect, reference(acme.answers, ["ivr"], ["chat"], "increase"));
   });
 
+  it("measures a mean (wait, expected to decrease) by Welch difference-in-differences, equal to the raw calls'", async () => {
+    const r = await call("POST", "/v1/actions", WRITE, { ...ivrAction, name: "More agents at peak", touchpoints: ["queue"], metric: "waitMean", expectedDirection: "decrease" });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const e = (r.body as unknown as ActionBody).effect;
+    expect(e.control).toMatchObject({ rule: "same_journey_stage", touchpoints: ["callback"] });
+    const cells = ["before", "after"].flatMap((p) => ["queue", "callback"].map((t) => acme.waits.get(t)![p as "before" | "after"]));
+    const [tb, cb, ta, ca] = cells.map((xs) => {
+      const n = xs.length;
+      const m = xs.reduce((a, x) => a + x, 0) / n;
+      const s2 = xs.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1);
+      return { n, m, v: s2 / n };
+    }) as [{ n: number; m: number; v: number }, { n: number; m: number; v: number }, { n: number; m: number; v: number }, { n: number; m: number; v: number }];
+    const did = ta.m - tb.m - (ca.m - cb.m);
+    const se = Math.sqrt(ta.v + tb.v + ca.v + cb.v);
+    const df = se ** 4 / [ta, tb, ca, cb].reduce((a, c) => a + c.v ** 2 / (c.n - 1), 0);
+    const half = tQuantile(0.975, df) * se;
+    const tol = 1e-7;
+    close(e.effect, did, tol);
+    close(e.ci95[0], did - half, tol);
+    close(e.ci95[1], did + half, tol);
+    close(e.differenceInDifferences!.pValue, tTwoSidedP(did / se, df), tol);
+    close(e.minimumDetectableEffect, (Z + Z80) * se, tol);
+    const ba = welchRef(acme.waits.get("queue")!.after, acme.waits.get("queue")!.before);
+    close(e.beforeAfter.estimate, ba.difference!, tol);
+    close(e.beforeAfter.pValue, ba.pValue!, tol);
+    expect(e.cells.treated.after.n).toBe(ta.n);
+    expect(did).toBeLessThan(0);
+    expect(e.verdict).toBe(tTwoSidedP(did / se, df) < 0.05 ? "improved" : "no_detectable_change");
+    expect(e.verdict).toBe("improved");
+  });
+
+  it("measures a share (CSAT top-2) by difference-in-differences of proportions, equal to the raw answers'", async () => {
+    const r = await call("POST", "/v1/actions", WRITE, { ...ivrAction, name: "Simpler web checkout", touchpoints: ["web"], metric: "csatTop2" });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const e = (r.body as unknown as ActionBody).effect;
+    expect(e.control).toMatchObject({ rule: "same_journey_stage", touchpoints: ["app"] });
+    const share = (xs: number[]) => {
+      const x = xs.filter((a) => a >= 4).length;
+      const p = x / xs.length;
+      return { x, n: xs.length, p, v: (p * (1 - p)) / xs.length };
+    };
+    const w = acme.csat.get("web")!;
+    const a = acme.csat.get("app")!;
+    const [tb, ta, cb, ca] = [share(w.before), share(w.after), share(a.before), share(a.after)];
+    const did = ta.p - tb.p - (ca.p - cb.p);
+    const se = Math.sqrt(ta.v + tb.v + ca.v + cb.v);
+    close(e.effect, did);
+    close(e.ci95[0], did - Z * se);
+    close(e.ci95[1], did + Z * se);
+    close(e.differenceInDifferences!.pValue, normalTwoSidedP(did / se));
+    const ba = compareShareRef(ta.x, ta.n, tb.x, tb.n);
+    close(e.beforeAfter.estimate, ba.difference!);
+    close(e.beforeAfter.pValue, ba.pValue!);
+    expect(e.cells.control!.before).toMatchObject({ n: cb.n });
+    expect(e.verdict).toBe(normalTwoSidedP(did / se) < 0.05 && did > 0 ? "improved" : "no_detectable_change");
+    expect(e.verdict).toBe("improved");
+  });
+
   it("is too early until the after window has passed, even with data", async () => {
     const start = new Date(Math.floor((NOW - 3 * DAY) / MINUTE) * MINUTE).toISOString();
     const r = await call("POST", "/v1/actions", WRITE, { ...ivrAction, name: "Store greeting", touchpoints: ["store"], startDate: start, metric: "csatTop2", controlTouchpoints: ["chat"] });
@@ -261,7 +361,7 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     const r = await call("GET", "/v1/actions", READ);
     expect(r.status).toBe(200);
     const list = (r.body as { actions: ActionBody[] }).actions;
-    expect(list.map((a) => a.name).sort()).toEqual(["Email templates", "New invoice layout", "Shorter IVR menu", "Store greeting"]);
+    expect(list.map((a) => a.name).sort()).toEqual(["Email templates", "More agents at peak", "New invoice layout", "Shorter IVR menu", "Simpler web checkout", "Store greeting"]);
     expect(list.find((a) => a.id === ivrId)!.effect.verdict).toBe("improved");
     const ivrOnly = await call("GET", "/v1/actions?touchpoint=IVR", READ);
     expect((ivrOnly.body as { actions: ActionBody[] }).actions.map((a) => a.id)).toEqual([ivrId]);
@@ -305,7 +405,7 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     const beta = generate("beta", 99);
     expectEffect((own.body as unknown as ActionBody).effect, reference(beta.answers, ["ivr"], ["chat", "email"], "increase"));
     const acmeIds = ((await call("GET", "/v1/actions", READ)).body as { actions: ActionBody[] }).actions.map((a) => a.id);
-    expect(acmeIds).toHaveLength(4);
+    expect(acmeIds).toHaveLength(6);
     expect(acmeIds).not.toContain((own.body as { id: string }).id);
   });
 
@@ -315,7 +415,7 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     expect(Object.keys(doc.paths["/v1/actions/{id}"] ?? {}).sort()).toEqual(["get", "patch"]);
     const text = await app.queryMetrics.actionWrites.get();
     const ok = text.values.find((v) => v.labels.op === "create" && v.labels.result === "ok");
-    expect(ok?.value).toBeGreaterThanOrEqual(5);
+    expect(ok?.value).toBe(7);
     const conflicts = text.values.find((v) => v.labels.op === "update" && v.labels.result === "conflict");
     expect(conflicts?.value).toBe(1);
   });
