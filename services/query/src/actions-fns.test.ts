@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BadRequestError } from "@pulse/kit";
-import { actionWindows, chooseControl, createActionSchema, parseBody, patchActionSchema } from "./actions-fns";
+import { actionWindows, chooseControl, createActionSchema, parseBody, patchActionSchema, settleMsOf } from "./actions-fns";
 
 const DAY = 86_400_000;
 const START = Date.parse("2025-05-01T00:00:00Z");
@@ -66,6 +66,12 @@ describe("action windows", () => {
     expect(done.after).toEqual({ from: START, to: START + 14 * DAY });
     expect(done.before).toEqual({ from: START - 14 * DAY, to: START });
     expect(done.complete).toBe(true);
+    // FCR: final only once the last contacts' own window (W) and the lateness (L) have passed.
+    const fcrSettle = settleMsOf("fcr", { windowMs: 7 * DAY, allowedLatenessMs: 3_600_000 });
+    expect(fcrSettle).toBe(7 * DAY + 3_600_000);
+    expect(settleMsOf("nps", { windowMs: 7 * DAY, allowedLatenessMs: 3_600_000 })).toBe(0);
+    expect(actionWindows(START, 14, START + 20 * DAY, fcrSettle).complete).toBe(false);
+    expect(actionWindows(START, 14, START + 21 * DAY + 3_600_000, fcrSettle).complete).toBe(true);
     const future = actionWindows(START, 14, START - DAY);
     expect(future.after.to - future.after.from).toBe(0);
     expect(future.before.to - future.before.from).toBe(0);

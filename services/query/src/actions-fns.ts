@@ -146,12 +146,27 @@ export function parseBody<S extends z.ZodTypeAny>(schema: S, body: unknown): z.o
  * verdict is too_early (a fixed-horizon test: looking at the p-value every day while the window
  * fills would declare effects that are not there).
  */
-export function actionWindows(startMs: number, windowDays: number, now: number): { before: TimeRange; after: TimeRange; complete: boolean; endsAt: number } {
+export function actionWindows(
+  startMs: number,
+  windowDays: number,
+  now: number,
+  settleMs = 0,
+): { before: TimeRange; after: TimeRange; complete: boolean; endsAt: number; settledAt: number } {
   const nowMinute = Math.floor(now / GRAINS.minute) * GRAINS.minute;
   const endsAt = startMs + windowDays * DAY;
   const afterTo = Math.max(startMs, Math.min(endsAt, nowMinute));
   const length = afterTo - startMs;
-  return { before: { from: startMs - length, to: startMs }, after: { from: startMs, to: afterTo }, complete: nowMinute >= endsAt, endsAt };
+  const settledAt = endsAt + settleMs;
+  return { before: { from: startMs - length, to: startMs }, after: { from: startMs, to: afterTo }, complete: nowMinute >= settledAt, endsAt, settledAt };
+}
+
+/**
+ * How long after the after window ends its figures are final. FCR: a contact's verdict is final
+ * only once its own FCR window W and the allowed lateness L have passed, so the last contacts of
+ * the after window settle at its end + W + L; until then the after cell holds only part of them.
+ */
+export function settleMsOf(metric: ActionMetricName, fcr: Pick<FcrSettings, "windowMs" | "allowedLatenessMs">): number {
+  return metric === "fcr" ? fcr.windowMs + fcr.allowedLatenessMs : 0;
 }
 
 /** Journey stages that say nothing about comparability: no automatic control from them. */
@@ -233,6 +248,8 @@ export type ActionEffectBody = ActionEffect & {
   /** The whole after window has passed; before that the verdict is too_early. */
   afterComplete: boolean;
   afterEndsAt: string;
+  /** When the verdict can leave too_early: the after window's end (FCR: + W + L, when its last contacts' verdicts are final). */
+  settledAt: string;
   control: ControlChoice;
   asOf: string;
 };
@@ -243,7 +260,10 @@ export function withWindowVerdict(effect: ActionEffect, windows: ReturnType<type
   return {
     ...effect,
     verdict: "too_early",
-    reason: `the after window runs until ${iso(windows.endsAt)}; the estimate so far is interim (${effect.reason})`,
+    reason:
+      windows.settledAt > windows.endsAt
+        ? `the after window's figures are final from ${iso(windows.settledAt)} (its end + the FCR window + allowed lateness); the estimate so far is interim (${effect.reason})`
+        : `the after window runs until ${iso(windows.endsAt)}; the estimate so far is interim (${effect.reason})`,
   };
 }
 

@@ -7,13 +7,13 @@
  * computation from the raw answers made here, not through actionEffect.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClickHouse, Writer } from "@pulse/clickhouse";
+import type { ClickHouse } from "@pulse/clickhouse";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { normalTwoSidedP, tQuantile, tTwoSidedP } from "@pulse/scoring";
 import { openTestStore, STORE_BACKENDS, type TestStore } from "@pulse/store";
 import { createQueryApp, type QueryApp } from "./app";
 import { createSqlActionStore } from "./actions.store";
-import { DAY, EVENT_COLUMNS, MINUTE, NOW, Z, compareNpsRef, compareShareRef, eventRow, npsRef, openTestDb, prng, welchRef, type RawEvent } from "./fixtures.test-helper";
+import { DAY, FCR_W, MINUTE, NOW, Z, compareNpsRef, compareShareRef, insertDataset, npsRef, openTestDb, prng, welchRef, type RawEvent, type RawFcrContact } from "./fixtures.test-helper";
 import { parseTokenSpec } from "./tokens";
 
 const READ = "acme-actions-read-0001";
@@ -55,7 +55,7 @@ const PER_CELL = 400;
 
 type Periods = Map<string, { before: number[]; after: number[] }>;
 
-function generate(tenant: string, seed: number): { events: RawEvent[]; answers: Periods; waits: Periods; csat: Periods } {
+function generate(tenant: string, seed: number): { events: RawEvent[]; fcr: RawFcrContact[]; answers: Periods; waits: Periods; csat: Periods; resolved: Periods } {
   const rand = prng(seed);
   const events: RawEvent[] = [];
   const answers = new Map<string, { before: number[]; after: number[] }>();
@@ -115,11 +115,28 @@ function generate(tenant: string, seed: number): { events: RawEvent[]; answers: 
     }
     csat.set(touchpoint, cell);
   }
-  return { events, answers, waits, csat };
-}
-
-async function insert(writer: Writer, events: RawEvent[], token: string): Promise<void> {
-  await writer.insert("feedback_events", EVENT_COLUMNS, events.map(eventRow), { dedupToken: token });
+  // Contacts for FCR: the desk resolves 70% first time before and 85% after; the counter 70% throughout.
+  const fcr: RawFcrContact[] = [];
+  const resolved = new Map<string, { before: number[]; after: number[] }>();
+  for (const [touchpoint, after] of [
+    ["desk", 0.85],
+    ["counter", 0.7],
+  ] as const) {
+    const cell = { before: [] as number[], after: [] as number[] };
+    for (const [period, range, p] of [
+      ["before", BEFORE, 0.7],
+      ["after", AFTER, after],
+    ] as const) {
+      for (let i = 0; i < 320; i++) {
+        const ok = rand() < p;
+        const at = range.from + Math.floor((rand() * (range.to - range.from)) / 1000) * 1000;
+        cell[period].push(ok ? 1 : 0);
+        fcr.push({ tenant, contactId: `${tenant}-${touchpoint}-${period}-fcr-${i}`, at, touchpoint, channel: "phone", segment: "retail", journeyStage: "care", topic: "billing", customer: `f${i}`, repeatAfterMs: ok ? null : Math.floor(rand() * (FCR_W - MINUTE)) + MINUTE });
+      }
+    }
+    resolved.set(touchpoint, cell);
+  }
+  return { events, fcr, answers, waits, csat, resolved };
 }
 
 /** The expected effect from the raw answers: cells, before/after z-test, DiD with its interval, MDE, verdict. */
@@ -195,9 +212,9 @@ beforeAll(async () => {
   const db = await openTestDb();
   ch = db.ch;
   acme = generate("acme", 12);
-  await insert(db.writer, acme.events, "actions-acme");
+  await insertDataset(db.writer, acme);
   // Another tenant's data on the same touchpoints: must never reach acme's cells.
-  await insert(db.writer, generate("beta", 99).events, "actions-beta");
+  await insertDataset(db.writer, generate("beta", 99));
   readerOf = db.reader;
 }, 120_000);
 
@@ -347,6 +364,31 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     expect(e.verdict).toBe("improved");
   });
 
+  it("measures first-contact resolution on closed windows only, equal to the raw contacts'", async () => {
+    const r = await call("POST", "/v1/actions", WRITE, { ...ivrAction, name: "Desk can refund", touchpoints: ["desk"], metric: "fcr" });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const e = (r.body as unknown as ActionBody & { effect: { settledAt: string } }).effect;
+    expect(e.control).toMatchObject({ rule: "same_journey_stage", touchpoints: ["counter"] });
+    // The after window ended on 3 June; its last contacts' verdicts were final 7 days + 1 hour later, before NOW.
+    expect(e.settledAt).toBe("2025-06-10T01:00:00.000Z");
+    expect(e.afterComplete).toBe(true);
+    const share = (xs: number[]) => {
+      const p = xs.reduce((a, x) => a + x, 0) / xs.length;
+      return { n: xs.length, p, v: (p * (1 - p)) / xs.length };
+    };
+    const d = acme.resolved.get("desk")!;
+    const c = acme.resolved.get("counter")!;
+    const [tb, ta, cb, ca] = [share(d.before), share(d.after), share(c.before), share(c.after)];
+    expect([e.cells.treated.before.n, e.cells.treated.after.n, e.cells.control!.before.n, e.cells.control!.after.n]).toEqual([tb.n, ta.n, cb.n, ca.n]);
+    const did = ta.p - tb.p - (ca.p - cb.p);
+    const se = Math.sqrt(ta.v + tb.v + ca.v + cb.v);
+    close(e.effect, did);
+    close(e.ci95[0], did - Z * se);
+    close(e.ci95[1], did + Z * se);
+    close(e.differenceInDifferences!.pValue, normalTwoSidedP(did / se));
+    expect(e.verdict).toBe(normalTwoSidedP(did / se) < 0.05 && did > 0 ? "improved" : "no_detectable_change");
+  });
+
   it("is too early until the after window has passed, even with data", async () => {
     const start = new Date(Math.floor((NOW - 3 * DAY) / MINUTE) * MINUTE).toISOString();
     const r = await call("POST", "/v1/actions", WRITE, { ...ivrAction, name: "Store greeting", touchpoints: ["store"], startDate: start, metric: "csatTop2", controlTouchpoints: ["chat"] });
@@ -361,7 +403,7 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     const r = await call("GET", "/v1/actions", READ);
     expect(r.status).toBe(200);
     const list = (r.body as { actions: ActionBody[] }).actions;
-    expect(list.map((a) => a.name).sort()).toEqual(["Email templates", "More agents at peak", "New invoice layout", "Shorter IVR menu", "Simpler web checkout", "Store greeting"]);
+    expect(list.map((a) => a.name).sort()).toEqual(["Desk can refund", "Email templates", "More agents at peak", "New invoice layout", "Shorter IVR menu", "Simpler web checkout", "Store greeting"]);
     expect(list.find((a) => a.id === ivrId)!.effect.verdict).toBe("improved");
     const ivrOnly = await call("GET", "/v1/actions?touchpoint=IVR", READ);
     expect((ivrOnly.body as { actions: ActionBody[] }).actions.map((a) => a.id)).toEqual([ivrId]);
@@ -405,7 +447,7 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     const beta = generate("beta", 99);
     expectEffect((own.body as unknown as ActionBody).effect, reference(beta.answers, ["ivr"], ["chat", "email"], "increase"));
     const acmeIds = ((await call("GET", "/v1/actions", READ)).body as { actions: ActionBody[] }).actions.map((a) => a.id);
-    expect(acmeIds).toHaveLength(6);
+    expect(acmeIds).toHaveLength(7);
     expect(acmeIds).not.toContain((own.body as { id: string }).id);
   });
 
@@ -415,7 +457,7 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     expect(Object.keys(doc.paths["/v1/actions/{id}"] ?? {}).sort()).toEqual(["get", "patch"]);
     const text = await app.queryMetrics.actionWrites.get();
     const ok = text.values.find((v) => v.labels.op === "create" && v.labels.result === "ok");
-    expect(ok?.value).toBe(7);
+    expect(ok?.value).toBe(8);
     const conflicts = text.values.find((v) => v.labels.op === "update" && v.labels.result === "conflict");
     expect(conflicts?.value).toBe(1);
   });

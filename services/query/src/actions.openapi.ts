@@ -32,6 +32,7 @@ export const effectSchema = {
     after: period,
     afterComplete: { type: "boolean" },
     afterEndsAt: { type: "string" },
+    settledAt: { type: "string", description: "when the verdict can leave too_early: the after window's end (FCR: + the FCR window W + allowed lateness L)" },
     asOf: { type: "string" },
     control: {
       type: "object",

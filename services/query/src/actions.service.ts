@@ -5,7 +5,7 @@
  * verdict). This module only chooses the periods and the control and reads the cells.
  */
 import { actionEffect, type Cells } from "@pulse/scoring";
-import { EFFECT_METRIC, actionWindows, cellStats, chooseControl, withWindowVerdict, type Action, type ActionEffectBody, type CellStats } from "./actions-fns";
+import { EFFECT_METRIC, actionWindows, cellStats, chooseControl, settleMsOf, withWindowVerdict, type Action, type ActionEffectBody, type CellStats } from "./actions-fns";
 import { GRAINS, iso, type TimeRange } from "./params-fns";
 import type { QueryService } from "./query.service";
 import { emptyStats } from "./scores-fns";
@@ -28,7 +28,7 @@ export function createActionEffects(service: QueryService) {
    */
   async function measure(tenant: string, action: Action, others: readonly Action[], now: number): Promise<ActionEffectBody> {
     const start = Date.parse(action.startAt);
-    const windows = actionWindows(start, action.windowDays, now);
+    const windows = actionWindows(start, action.windowDays, now, settleMsOf(action.metric, service.fcrSettings()));
     const span = { from: windows.before.from, to: windows.after.to };
     const planned = { from: start - action.windowDays * GRAINS.day, to: windows.endsAt };
     const { metric, unit } = EFFECT_METRIC[action.metric];
@@ -55,6 +55,7 @@ export function createActionEffects(service: QueryService) {
       after: { from: iso(windows.after.from), to: iso(windows.after.to) },
       afterComplete: windows.complete,
       afterEndsAt: iso(windows.endsAt),
+      settledAt: iso(windows.settledAt),
       control,
       asOf: iso(Math.floor(now / GRAINS.minute) * GRAINS.minute),
     };

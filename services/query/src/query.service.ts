@@ -250,5 +250,5 @@ export function createQueryService(deps: QueryServiceDeps) {
     const rows = await run<StatsRow>(purpose, buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters }));
     return { rows, fcr: fcrSettings() };
   }
-  return { scores, timeseries, compare, painPoints, drivers, emptyScores, stats };
+  return { scores, timeseries, compare, painPoints, drivers, emptyScores, stats, fcrSettings };
 }
