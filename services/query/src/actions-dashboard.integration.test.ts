@@ -4,24 +4,22 @@
  * through POST /v1/actions shows as a marker at its start on the trend chart, as a badge on its
  * touchpoint in the journey view and in the actions list. Screenshots in services/query/test-artifacts.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { ClickHouse } from "@pulse/clickhouse";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { openTestStore, type TestStore } from "@pulse/store";
 import { createQueryApp, type QueryApp } from "./app";
 import { createSqlActionStore } from "./actions.store";
 import { parseCatalogue } from "./catalogue";
-import { DAY, HOUR, REPO_ROOT, generateDataset, insertDataset, openTestDb } from "./fixtures.test-helper";
+import { ARTIFACTS, openBrowser } from "./browser.test-helper";
+import { DAY, HOUR, generateDataset, insertDataset, openTestDb } from "./fixtures.test-helper";
 import { parseTokenSpec } from "./tokens";
 
 const READ = "acme-actions-dash-read-1";
 const WRITE = "acme-actions-dash-write1";
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(REPO_ROOT, "services/query/test-artifacts");
 
 let ch: ClickHouse;
 let store: TestStore;
@@ -29,10 +27,9 @@ let app: QueryApp;
 let browser: Browser;
 let page: Page;
 let base: string;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) execFileSync("bash", [join(REPO_ROOT, "scripts/ensure-chromium.sh")], { stdio: "inherit" });
   const db = await openTestDb();
   ch = db.ch;
   await insertDataset(db.writer, generateDataset("acme", Date.now(), 41, 0.5));
@@ -47,12 +44,7 @@ beforeAll(async () => {
     streamIntervalMs: 1000,
   });
   base = await app.listen({ host: "127.0.0.1", port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-  page.on("pageerror", (e) => pageErrors.push(e.message));
+  ({ browser, page, pageErrors } = await openBrowser());
 }, 120_000);
 
 afterAll(async () => {

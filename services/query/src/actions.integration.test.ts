@@ -55,87 +55,90 @@ const PER_CELL = 400;
 
 type Periods = Map<string, { before: number[]; after: number[] }>;
 
+type Period = "before" | "after";
+
+/**
+ * Observations of each touchpoint in each period: `count` of them per period, each value drawn by
+ * `draw` from the period's parameter (before, after) and written by `record` at a random second.
+ */
+function periods(
+  rand: () => number,
+  specs: readonly (readonly [string, number, number])[],
+  count: () => number,
+  draw: (param: number) => number,
+  record: (touchpoint: string, period: Period, i: number, at: number, value: number) => void,
+): Periods {
+  const out: Periods = new Map();
+  for (const [touchpoint, before, after] of specs) {
+    const cell = { before: [] as number[], after: [] as number[] };
+    for (const [period, range, param] of [
+      ["before", BEFORE, before],
+      ["after", AFTER, after],
+    ] as const) {
+      const n = count();
+      for (let i = 0; i < n; i++) {
+        const value = draw(param);
+        const at = range.from + Math.floor((rand() * (range.to - range.from)) / 1000) * 1000;
+        cell[period].push(value);
+        record(touchpoint, period, i, at, value);
+      }
+    }
+    out.set(touchpoint, cell);
+  }
+  return out;
+}
+
 function generate(tenant: string, seed: number): { events: RawEvent[]; fcr: RawFcrContact[]; answers: Periods; waits: Periods; csat: Periods; resolved: Periods } {
   const rand = prng(seed);
   const events: RawEvent[] = [];
-  const answers = new Map<string, { before: number[]; after: number[] }>();
-  for (const s of WORLD) {
-    const cell = { before: [] as number[], after: [] as number[] };
-    for (const [period, range, shift] of [
-      ["before", BEFORE, s.before],
-      ["after", AFTER, s.after],
-    ] as const) {
-      const n = PER_CELL + Math.floor(rand() * 60);
-      for (let i = 0; i < n; i++) {
-        const nps = npsAnswer(rand, shift);
-        const at = range.from + Math.floor((rand() * (range.to - range.from)) / 1000) * 1000;
-        cell[period].push(nps);
-        events.push({ tenant, id: `${tenant}-${s.touchpoint}-${period}-${i}`, type: "survey.response", at, touchpoint: s.touchpoint, channel: "web", segment: "retail", journeyStage: s.stage, customer: `c${Math.floor(rand() * 1e6)}`, nps });
-      }
-    }
-    answers.set(s.touchpoint, cell);
-  }
-  // Answered calls: the queue's mean wait falls by 30 s after the start (the action), both queues by 10 s (season).
-  const waits = new Map<string, { before: number[]; after: number[] }>();
-  for (const [touchpoint, drop] of [
-    ["queue", 40],
-    ["callback", 10],
-  ] as const) {
-    const cell = { before: [] as number[], after: [] as number[] };
-    for (const [period, range, mean] of [
-      ["before", BEFORE, 120],
-      ["after", AFTER, 120 - drop],
-    ] as const) {
-      for (let i = 0; i < 300; i++) {
-        const wait = Math.round(mean + (rand() + rand() + rand() - 1.5) * 80);
-        const at = range.from + Math.floor((rand() * (range.to - range.from)) / 1000) * 1000;
-        cell[period].push(wait);
-        events.push({ tenant, id: `${tenant}-${touchpoint}-${period}-call-${i}`, type: "call.completed", at, touchpoint, channel: "phone", segment: "retail", journeyStage: "phone", customer: `w${i}`, wait, abandoned: 0 });
-      }
-    }
-    waits.set(touchpoint, cell);
-  }
-  // CSAT answers (1–5): the web's top-2 share rises from 0.60 to 0.75, the app's stays at 0.60.
-  const csat = new Map<string, { before: number[]; after: number[] }>();
-  for (const [touchpoint, after] of [
-    ["web", 0.75],
-    ["app", 0.6],
-  ] as const) {
-    const cell = { before: [] as number[], after: [] as number[] };
-    for (const [period, range, top2] of [
-      ["before", BEFORE, 0.6],
-      ["after", AFTER, after],
-    ] as const) {
-      for (let i = 0; i < 350; i++) {
-        const answer = rand() < top2 ? 4 + Math.floor(rand() * 2) : 1 + Math.floor(rand() * 3);
-        const at = range.from + Math.floor((rand() * (range.to - range.from)) / 1000) * 1000;
-        cell[period].push(answer);
-        events.push({ tenant, id: `${tenant}-${touchpoint}-${period}-csat-${i}`, type: "survey.response", at, touchpoint, channel: "web", segment: "retail", journeyStage: "digital", customer: `s${i}`, csat: answer });
-      }
-    }
-    csat.set(touchpoint, cell);
-  }
-  // Contacts for FCR: the desk resolves 70% first time before and 85% after; the counter 70% throughout.
   const fcr: RawFcrContact[] = [];
-  const resolved = new Map<string, { before: number[]; after: number[] }>();
-  for (const [touchpoint, after] of [
-    ["desk", 0.85],
-    ["counter", 0.7],
-  ] as const) {
-    const cell = { before: [] as number[], after: [] as number[] };
-    for (const [period, range, p] of [
-      ["before", BEFORE, 0.7],
-      ["after", AFTER, after],
-    ] as const) {
-      for (let i = 0; i < 320; i++) {
-        const ok = rand() < p;
-        const at = range.from + Math.floor((rand() * (range.to - range.from)) / 1000) * 1000;
-        cell[period].push(ok ? 1 : 0);
-        fcr.push({ tenant, contactId: `${tenant}-${touchpoint}-${period}-fcr-${i}`, at, touchpoint, channel: "phone", segment: "retail", journeyStage: "care", topic: "billing", customer: `f${i}`, repeatAfterMs: ok ? null : Math.floor(rand() * (FCR_W - MINUTE)) + MINUTE });
-      }
-    }
-    resolved.set(touchpoint, cell);
-  }
+  const base = { tenant, segment: "retail" } as const;
+  const stageOf = new Map(WORLD.map((s) => [s.touchpoint, s.stage]));
+  // NPS answers: the WORLD's shifts.
+  const answers = periods(
+    rand,
+    WORLD.map((s) => [s.touchpoint, s.before, s.after] as const),
+    () => PER_CELL + Math.floor(rand() * 60),
+    (shift) => npsAnswer(rand, shift),
+    (touchpoint, period, i, at, nps) =>
+      events.push({ ...base, id: `${tenant}-${touchpoint}-${period}-${i}`, type: "survey.response", at, touchpoint, channel: "web", journeyStage: stageOf.get(touchpoint)!, customer: `c${i}`, nps }),
+  );
+  // Answered calls: the queue's mean wait falls by 40 s after the start (30 the action, 10 the season), the callback line's by 10 s.
+  const waits = periods(
+    rand,
+    [
+      ["queue", 120, 80],
+      ["callback", 120, 110],
+    ],
+    () => 300,
+    (mean) => Math.round(mean + (rand() + rand() + rand() - 1.5) * 80),
+    (touchpoint, period, i, at, wait) =>
+      events.push({ ...base, id: `${tenant}-${touchpoint}-${period}-call-${i}`, type: "call.completed", at, touchpoint, channel: "phone", journeyStage: "phone", customer: `w${i}`, wait, abandoned: 0 }),
+  );
+  // CSAT answers (1–5): the web's top-2 share rises from 0.60 to 0.75, the app's stays at 0.60.
+  const csat = periods(
+    rand,
+    [
+      ["web", 0.6, 0.75],
+      ["app", 0.6, 0.6],
+    ],
+    () => 350,
+    (top2) => (rand() < top2 ? 4 + Math.floor(rand() * 2) : 1 + Math.floor(rand() * 3)),
+    (touchpoint, period, i, at, answer) =>
+      events.push({ ...base, id: `${tenant}-${touchpoint}-${period}-csat-${i}`, type: "survey.response", at, touchpoint, channel: "web", journeyStage: "digital", customer: `s${i}`, csat: answer }),
+  );
+  // Contacts for FCR (1 = resolved first time): the desk 70% before and 85% after; the counter 70% throughout.
+  const resolved = periods(
+    rand,
+    [
+      ["desk", 0.7, 0.85],
+      ["counter", 0.7, 0.7],
+    ],
+    () => 320,
+    (p) => (rand() < p ? 1 : 0),
+    (touchpoint, period, i, at, ok) =>
+      fcr.push({ ...base, contactId: `${tenant}-${touchpoint}-${period}-fcr-${i}`, at, touchpoint, channel: "phone", journeyStage: "care", topic: "billing", customer: `f${i}`, repeatAfterMs: ok ? null : Math.floor(rand() * (FCR_W - MINUTE)) + MINUTE }),
+  );
   return { events, fcr, answers, waits, csat, resolved };
 }
 
@@ -203,6 +206,31 @@ function expectEffect(e: Effect, ref: ReturnType<typeof reference>): void {
   close(e.differenceInDifferences!.pValue, ref.pValue);
   close(e.minimumDetectableEffect, ref.mde);
   expect(e.verdict).toBe(ref.verdict);
+}
+
+/**
+ * A share's difference-in-differences from the raw outcomes (`success` says which count): each
+ * cell p = x/n with variance p(1 − p)/n, DiD with a z-interval and two-sided p. The served cells'
+ * n, the effect, interval, p-value and verdict must equal it.
+ */
+function expectShareEffect(e: Effect, treated: { before: number[]; after: number[] }, control: { before: number[]; after: number[] }, success: (x: number) => boolean) {
+  const share = (xs: number[]) => {
+    const x = xs.filter(success).length;
+    const p = x / xs.length;
+    return { x, n: xs.length, p, v: (p * (1 - p)) / xs.length };
+  };
+  const [tb, ta, cb, ca] = [share(treated.before), share(treated.after), share(control.before), share(control.after)];
+  expect([e.cells.treated.before.n, e.cells.treated.after.n, e.cells.control!.before.n, e.cells.control!.after.n]).toEqual([tb.n, ta.n, cb.n, ca.n]);
+  const did = ta.p - tb.p - (ca.p - cb.p);
+  const se = Math.sqrt(ta.v + tb.v + ca.v + cb.v);
+  const pValue = normalTwoSidedP(did / se);
+  close(e.effect, did);
+  close(e.ci95[0], did - Z * se);
+  close(e.ci95[1], did + Z * se);
+  close(e.differenceInDifferences!.pValue, pValue);
+  close(e.minimumDetectableEffect, (Z + Z80) * se);
+  expect(e.verdict).toBe(pValue >= 0.05 ? "no_detectable_change" : did > 0 ? "improved" : "worse");
+  return { tb, ta, cb, ca };
 }
 
 let ch: ClickHouse;
@@ -342,25 +370,10 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const e = (r.body as unknown as ActionBody).effect;
     expect(e.control).toMatchObject({ rule: "same_journey_stage", touchpoints: ["app"] });
-    const share = (xs: number[]) => {
-      const x = xs.filter((a) => a >= 4).length;
-      const p = x / xs.length;
-      return { x, n: xs.length, p, v: (p * (1 - p)) / xs.length };
-    };
-    const w = acme.csat.get("web")!;
-    const a = acme.csat.get("app")!;
-    const [tb, ta, cb, ca] = [share(w.before), share(w.after), share(a.before), share(a.after)];
-    const did = ta.p - tb.p - (ca.p - cb.p);
-    const se = Math.sqrt(ta.v + tb.v + ca.v + cb.v);
-    close(e.effect, did);
-    close(e.ci95[0], did - Z * se);
-    close(e.ci95[1], did + Z * se);
-    close(e.differenceInDifferences!.pValue, normalTwoSidedP(did / se));
-    const ba = compareShareRef(ta.x, ta.n, tb.x, tb.n);
+    const ref = expectShareEffect(e, acme.csat.get("web")!, acme.csat.get("app")!, (a) => a >= 4);
+    const ba = compareShareRef(ref.ta.x, ref.ta.n, ref.tb.x, ref.tb.n);
     close(e.beforeAfter.estimate, ba.difference!);
     close(e.beforeAfter.pValue, ba.pValue!);
-    expect(e.cells.control!.before).toMatchObject({ n: cb.n });
-    expect(e.verdict).toBe(normalTwoSidedP(did / se) < 0.05 && did > 0 ? "improved" : "no_detectable_change");
     expect(e.verdict).toBe("improved");
   });
 
@@ -372,21 +385,7 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     // The after window ended on 3 June; its last contacts' verdicts were final 7 days + 1 hour later, before NOW.
     expect(e.settledAt).toBe("2025-06-10T01:00:00.000Z");
     expect(e.afterComplete).toBe(true);
-    const share = (xs: number[]) => {
-      const p = xs.reduce((a, x) => a + x, 0) / xs.length;
-      return { n: xs.length, p, v: (p * (1 - p)) / xs.length };
-    };
-    const d = acme.resolved.get("desk")!;
-    const c = acme.resolved.get("counter")!;
-    const [tb, ta, cb, ca] = [share(d.before), share(d.after), share(c.before), share(c.after)];
-    expect([e.cells.treated.before.n, e.cells.treated.after.n, e.cells.control!.before.n, e.cells.control!.after.n]).toEqual([tb.n, ta.n, cb.n, ca.n]);
-    const did = ta.p - tb.p - (ca.p - cb.p);
-    const se = Math.sqrt(ta.v + tb.v + ca.v + cb.v);
-    close(e.effect, did);
-    close(e.ci95[0], did - Z * se);
-    close(e.ci95[1], did + Z * se);
-    close(e.differenceInDifferences!.pValue, normalTwoSidedP(did / se));
-    expect(e.verdict).toBe(normalTwoSidedP(did / se) < 0.05 && did > 0 ? "improved" : "no_detectable_change");
+    expectShareEffect(e, acme.resolved.get("desk")!, acme.resolved.get("counter")!, (ok) => ok === 1);
   });
 
   it("is too early until the after window has passed, even with data", async () => {
