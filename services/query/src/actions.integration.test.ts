@@ -396,13 +396,19 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     expect(e.afterComplete).toBe(false);
     expect(e.verdict).toBe("too_early");
     expect(e.control).toMatchObject({ rule: "explicit", touchpoints: ["chat"] });
+    // A planned action (starting tomorrow): no period yet, nothing read, too early.
+    const planned = await call("POST", "/v1/actions", WRITE, { ...ivrAction, name: "Planned chat bot", touchpoints: ["chat"], startDate: new Date(Math.floor((NOW + DAY) / MINUTE) * MINUTE).toISOString() });
+    expect(planned.status, JSON.stringify(planned.body)).toBe(201);
+    const p = (planned.body as unknown as ActionBody).effect;
+    expect(p).toMatchObject({ verdict: "too_early", afterComplete: false, effect: null });
+    expect([p.cells.treated.before.n, p.cells.treated.after.n]).toEqual([0, 0]);
   });
 
   it("lists the tenant's actions with their effect, filtered by status and touchpoint", async () => {
     const r = await call("GET", "/v1/actions", READ);
     expect(r.status).toBe(200);
     const list = (r.body as { actions: ActionBody[] }).actions;
-    expect(list.map((a) => a.name).sort()).toEqual(["Desk can refund", "Email templates", "More agents at peak", "New invoice layout", "Shorter IVR menu", "Simpler web checkout", "Store greeting"]);
+    expect(list.map((a) => a.name).sort()).toEqual(["Desk can refund", "Email templates", "More agents at peak", "New invoice layout", "Planned chat bot", "Shorter IVR menu", "Simpler web checkout", "Store greeting"]);
     expect(list.find((a) => a.id === ivrId)!.effect.verdict).toBe("improved");
     const ivrOnly = await call("GET", "/v1/actions?touchpoint=IVR", READ);
     expect((ivrOnly.body as { actions: ActionBody[] }).actions.map((a) => a.id)).toEqual([ivrId]);
@@ -446,7 +452,7 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     const beta = generate("beta", 99);
     expectEffect((own.body as unknown as ActionBody).effect, reference(beta.answers, ["ivr"], ["chat", "email"], "increase"));
     const acmeIds = ((await call("GET", "/v1/actions", READ)).body as { actions: ActionBody[] }).actions.map((a) => a.id);
-    expect(acmeIds).toHaveLength(7);
+    expect(acmeIds).toHaveLength(8);
     expect(acmeIds).not.toContain((own.body as { id: string }).id);
   });
 
@@ -456,7 +462,7 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     expect(Object.keys(doc.paths["/v1/actions/{id}"] ?? {}).sort()).toEqual(["get", "patch"]);
     const text = await app.queryMetrics.actionWrites.get();
     const ok = text.values.find((v) => v.labels.op === "create" && v.labels.result === "ok");
-    expect(ok?.value).toBe(8);
+    expect(ok?.value).toBe(9);
     const conflicts = text.values.find((v) => v.labels.op === "update" && v.labels.result === "conflict");
     expect(conflicts?.value).toBe(1);
   });
