@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { clickhouseEnv, commonEnv, fields, httpEnv, loadConfig, opsEnv, redisEnv, type Env } from "@pulse/config";
+import { clickhouseEnv, commonEnv, fields, httpEnv, loadConfig, opsEnv, redisEnv, storeEnv, type Env } from "@pulse/config";
 import { ConfigError } from "@pulse/kit";
 import type { StreamLimits } from "./stream-hub";
 import { parseTokenSpec, type TokenEntry } from "./tokens";
@@ -10,6 +10,7 @@ export const queryEnvSchema = z
     ...commonEnv,
     ...clickhouseEnv,
     ...redisEnv,
+    ...storeEnv,
     ...httpEnv(8082),
     ...opsEnv(9082),
     /** Read tokens → tenant: JSON object or `token=tenant,...` (see tokens.ts). */

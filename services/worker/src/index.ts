@@ -9,3 +9,4 @@ export { replayRange, checkReplayRange, type ReplayRequest, type ReplayResult } 
 export { createEnrichment } from "./enrichment";
 export { createReplayProcessor, type ReplayJobData } from "./replay.job";
 export { readWorkerStatus, type WorkerStatusReport, type PartitionReport } from "./status";
+export { createCaseOpener, type CaseOpener, type CaseOpenerDeps } from "./cases";
