@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createCaseMetrics, createCaseRepository, createSlaProcessor, createSlaTimers, type CaseRecord, type SlaJobData } from "@pulse/cases";
 import { casePolicyOf, createCatalogueSource, parseCatalogue } from "@pulse/catalogue";
-import { createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
+import { createReader, createWriter, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
 import type { FeedbackEvent } from "@pulse/contract";
 import { createKafka, createProducer, ensureTopics, topicNames } from "@pulse/kafka";
@@ -24,7 +24,7 @@ import { createQueryApp } from "@pulse/query";
 import { createQueueFactory, createRedis, QUEUE_NAMES, type Queue } from "@pulse/redis";
 import { openTestStore, type TestStore } from "@pulse/store";
 import { createLocalStore } from "@pulse/storage";
-import { createCaseOpener, createWorker, type CaseOpener, type PulseWorker } from "@pulse/worker";
+import { createCaseHistoryShipper, createCaseOpener, createWorker, type CaseOpener, type PulseWorker } from "@pulse/worker";
 
 const stack = inject("stack");
 const ROOT = new URL("../../../", import.meta.url).pathname;
@@ -330,5 +330,28 @@ describe("follow-up cases end to end", () => {
     expect(ok.case).toMatchObject({ state: "resolved", firstResponseBreachedAt: null, resolutionBreachedAt: null });
     expect(ok.history.some((x) => x.action === "escalated")).toBe(false);
     expect(webhook.some((w) => (w as { case: { id: string } }).case.id === onTime!.id)).toBe(false);
+  });
+
+  it("ships the case history to ClickHouse once, for analysts", async () => {
+    const shipper = createCaseHistoryShipper({ store: t.store, writer: createWriter(ch), logger: silentLogger, batch: 3 });
+    const shipped = await shipper.shipAll();
+    const { rows } = await t.store.query<{ n: number }>("SELECT count(*) AS n FROM case_history WHERE tenant_id = $1", [tenant]);
+    expect(shipped).toBe(rows[0]?.n);
+    expect(await shipper.shipAll()).toBe(0);
+    // A batch shipped again (a crash before it was marked) stays one copy.
+    await t.store.query("UPDATE case_history SET shipped_at = NULL WHERE tenant_id = $1", [tenant]);
+    await shipper.shipAll();
+    const reader = createReader(ch);
+    const [n] = await reader.query<{ n: number; escalated: number }>(
+      "SELECT count() AS n, countIf(action = 'escalated') AS escalated FROM case_history FINAL WHERE tenant = {t:String}",
+      { t: tenant },
+    );
+    expect(Number(n?.n)).toBe(rows[0]?.n);
+    expect(Number(n?.escalated)).toBe(2);
+    const [created] = await reader.query<{ trigger: string; team: string }>(
+      "SELECT trigger, team FROM case_history FINAL WHERE tenant = {t:String} AND case_id = {c:String} AND action = 'created'",
+      { t: tenant, c: caseId },
+    );
+    expect(created).toMatchObject({ trigger: "nps_detractor" });
   });
 });

@@ -1,4 +1,4 @@
-import { clickhouseConfigFromEnv, createReader, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
+import { clickhouseConfigFromEnv, createReader, createWriter, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createKafka, topicNames } from "@pulse/kafka";
 import { createOpsServer } from "@pulse/http";
 import type { Logger, Registry, Shutdown } from "@pulse/kit";
@@ -11,6 +11,7 @@ import { createReplayProcessor } from "./replay.job";
 import { createCaseRepository, createSlaTimers, type SlaJobData } from "@pulse/cases";
 import { migrateStore, openStore, storeConfigFromEnv, type Store } from "@pulse/store";
 import { createCaseOpener } from "./cases";
+import { createCaseHistoryShipper } from "./case-history";
 
 export function storeFromConfig(c: WorkerConfig): ObjectStore {
   return c.S3_BUCKET
@@ -75,6 +76,10 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
     const slaQueue = queues.queue<SlaJobData>(QUEUE_NAMES.followUps);
     shutdown.add({ name: "worker follow-up queue", run: () => slaQueue.close(), deadlineMs: 5_000 });
     cases = createCaseOpener({ repo: createCaseRepository(caseStore), reader: createReader(ch), catalogues, registry, logger, timers: createSlaTimers(slaQueue) });
+    // The case history reaches ClickHouse (case_history, for analysts) within seconds of each change.
+    const shipper = createCaseHistoryShipper({ store: caseStore, writer: createWriter(ch), logger });
+    shipper.start();
+    shutdown.add({ name: "worker case history shipper", run: () => shipper.stop(), deadlineMs: 5_000 });
   }
   const worker = createWorker({
     kafka,
