@@ -10,7 +10,7 @@ export const queryEnvSchema = z
     ...commonEnv,
     ...clickhouseEnv,
     ...redisEnv,
-    /** The relational store of corrective actions (and cases): DATABASE_URL, else embedded in STORE_PATH. */
+    /** The relational store of cases and corrective actions (a Postgres server at DATABASE_URL, or standalone's shared embedded one). */
     ...storeEnv,
     ...httpEnv(8082),
     ...opsEnv(9082),

@@ -13,15 +13,13 @@ import { loadQueryConfig } from "./config";
 // through startQuery, so both keep the readiness check: not ready until the rollups exist.
 const MIGRATIONS = fileURLToPath(new URL("../../../infra/clickhouse", import.meta.url));
 // chDB binds one data directory per process: both ways use it, each in its own database.
-const DIR = mkdtempSync(join(tmpdir(), "pulse-query-start-"));
-const CH_PATH = join(DIR, "ch");
+const CH_PATH = join(mkdtempSync(join(tmpdir(), "pulse-query-start-")), "ch");
 
 function config(database: string, extra: Record<string, string> = {}) {
   return loadQueryConfig({
     ...inject("stack"),
     CLICKHOUSE_PATH: CH_PATH,
     CLICKHOUSE_DATABASE: database,
-    STORE_PATH: join(DIR, `store-${database}`),
     QUERY_TOKENS: "start-test-token=acme",
     QUERY_CACHE: "false",
     HOST: "127.0.0.1",
@@ -60,7 +58,7 @@ describe("startQuery: one start, two modes, the same readiness", () => {
       await migrate(ch, MIGRATIONS);
       expect(await readyz(url)).toEqual({ status: 200, body: { status: "ready" } });
       const report = await shutdown.stop("test");
-      expect(report.steps.map((s) => s.name)).toEqual(["query http", "query store", "query catalogues", "query redis"]);
+      expect(report.steps.map((s) => s.name)).toEqual(["query http", "query catalogues", "query redis"]);
       // The caller owns the shared engine: stopping the query service did not close it.
       const rs = await ch.client.query({ query: "SELECT 1 AS one", format: "JSONEachRow" });
       expect(await rs.json()).toEqual([{ one: 1 }]);
