@@ -1,6 +1,7 @@
 import { canonicalName as slug, TenantId } from "@pulse/contract";
 import { PulseError, err, ok, type Result } from "@pulse/kit";
 import { z } from "zod";
+import { CasePolicy } from "./cases";
 
 /**
  * The touchpoint catalogue (data, usually JSON): the canonical touchpoints with their journey stage
@@ -58,6 +59,8 @@ export const TenantOverride = z.strictObject({
     )
     .default({}),
   sourceAliases: z.record(z.string().min(1), z.record(z.string().min(1), Name)).default({}),
+  /** The tenant's follow-up case policy: replaces the shared one whole. */
+  cases: CasePolicy.optional(),
 });
 export type TenantOverride = z.infer<typeof TenantOverride>;
 
@@ -72,6 +75,8 @@ export const TouchpointCatalogue = z
     sourceAliases: z.record(z.string().min(1), z.record(z.string().min(1), Name)).default({}),
     /** per-tenant changes of this catalogue (a file shared by every tenant) */
     tenants: z.record(TenantId, TenantOverride).default({}),
+    /** Follow-up cases: triggers, SLA, teams, routing (see cases.ts; absent = the defaults). */
+    cases: CasePolicy.optional(),
   })
   .superRefine((cat, ctx) => {
     for (const [tenant, o] of Object.entries(cat.tenants)) {
@@ -273,6 +278,7 @@ export function catalogueForTenant(cat: TouchpointCatalogue, tenant: string): To
     touchpoints,
     sourceAliases,
     tenants: {},
+    ...(o.cases ?? cat.cases ? { cases: o.cases ?? cat.cases } : {}),
   };
   byTenant.set(tenant, merged);
   return merged;

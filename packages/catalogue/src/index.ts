@@ -24,3 +24,14 @@ export {
   removeCatalogue,
   type CatalogueSource,
 } from "./source";
+export {
+  CasePolicy,
+  SlaSeconds,
+  DEFAULT_CASE_POLICY,
+  DEFAULT_SLA,
+  CASE_SEVERITIES,
+  CASE_TRIGGERS,
+  casePolicyOf,
+  type CaseSeverity,
+  type CaseTrigger,
+} from "./cases";

@@ -50,6 +50,17 @@ export const clickhouseEnv = {
   CLICKHOUSE_SESSIONS: positiveInt.max(16, "must be at most 16").default(4),
 };
 
+/** The durable store (cases, actions). Unset DATABASE_URL: embedded PGlite in STORE_PATH. Set: a Postgres server. */
+export const storeEnv = {
+  DATABASE_URL: url(["postgres", "postgresql"]).optional(),
+  STORE_PATH: z.string().min(1).default("./data/store"),
+  /** Server only: the Postgres schema Pulse's tables live in. */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, "must be a lower-case identifier (letters, digits, _)")
+    .default("public"),
+};
+
 export const redisEnv = {
   REDIS_URL: url(["redis", "rediss"]).default("redis://127.0.0.1:6379"),
   REDIS_KEY_PREFIX: z.string().default("pulse:"),

@@ -3,6 +3,7 @@ export {
   createQueueFactory,
   QUEUE_NAMES,
   queueConnectionOptions,
+  DelayedError,
   Queue,
   QueueEvents,
   Worker,

@@ -3,7 +3,7 @@ import type { RedisOptions } from "ioredis";
 import type { RedisConfig } from "./client";
 
 export type { Job, JobsOptions, Processor } from "bullmq";
-export { Queue, QueueEvents, Worker } from "bullmq";
+export { DelayedError, Queue, QueueEvents, Worker } from "bullmq";
 
 /** Every BullMQ queue name of Pulse lives here. */
 export const QUEUE_NAMES = {

@@ -15,6 +15,8 @@ import { createImportProcessor } from "./import/import.processor";
 import { importDepsFromConfig } from "./import/import.runner";
 import type { ImportDeps } from "./import/run-import";
 import { startRetentionFromConfig } from "./retention/retention.config";
+import { startCaseSla } from "./cases/sla.runner";
+import { migrateStore, openStore, storeConfigFromEnv, type Store } from "@pulse/store";
 
 export interface JobsApp {
   readonly http: FastifyInstance;
@@ -31,12 +33,15 @@ export interface JobsDeps {
   /** The import's clients: Kafka producer, input resolver (S3 or local files), topic and limits. */
   importDeps: ImportDeps;
   queues: QueueFactory;
+  /** The durable store of the cases (absent: no SLA timers run here). */
+  caseStore?: Store | undefined;
 }
 
 export async function createJobsApp(d: JobsDeps): Promise<JobsApp> {
   const { config, logger, metrics, importDeps: deps, queues } = d;
   let worker: ReturnType<typeof queues.worker<ImportJobData, ImportResult>> | null = null;
   let retention: { close(): Promise<void> } | null = null;
+  let caseSla: { close(): Promise<void> } | null = null;
   // The jobs runner has no public API: its only listener is the ops one (loopback by default).
   const http = createOpsServer({
     logger,
@@ -60,6 +65,16 @@ export async function createJobsApp(d: JobsDeps): Promise<JobsApp> {
       worker.on("error", (err) => logger.error({ err }, "import worker error"));
       await worker.waitUntilReady();
       retention = await startRetentionFromConfig(config, queues, logger.child({ queue: "pulse-retention" }));
+      if (d.caseStore)
+        caseSla = await startCaseSla({
+          store: d.caseStore,
+          queues,
+          redisUrl: config.REDIS_URL,
+          redisKeyPrefix: config.REDIS_KEY_PREFIX,
+          catalogueFile: config.CATALOGUE_FILE,
+          logger: logger.child({ queue: QUEUE_NAMES.followUps }),
+          metrics,
+        });
       const address = await http.listen({ host: config.JOBS_HOST, port: config.JOBS_PORT });
       logger.info({ address, queues: [QUEUE_NAMES.import], concurrency: config.IMPORT_CONCURRENCY }, "jobs runner started");
       return address;
@@ -68,6 +83,7 @@ export async function createJobsApp(d: JobsDeps): Promise<JobsApp> {
       // Let a running import finish its current batch, then close; BullMQ hands unfinished jobs on.
       await worker?.close();
       await retention?.close();
+      await caseSla?.close();
       await http.close();
     },
   };
@@ -77,13 +93,21 @@ export async function createJobsApp(d: JobsDeps): Promise<JobsApp> {
  * Starts the jobs runner: builds its clients from the config, registering each with
  * `deps.shutdown` as soon as it exists, then starts the workers and the HTTP server.
  */
-export async function startJobs(config: JobsConfig, deps: { logger: Logger; shutdown: Shutdown; metrics?: Registry }): Promise<{ app: JobsApp; url: string }> {
+export async function startJobs(config: JobsConfig, deps: { logger: Logger; shutdown: Shutdown; metrics?: Registry; caseStore?: Store }): Promise<{ app: JobsApp; url: string }> {
   const { logger, shutdown } = deps;
+  // SLA timers need the cases' store: standalone's shared one, or a Postgres server (DATABASE_URL).
+  let caseStore = deps.caseStore;
+  if (!caseStore && config.DATABASE_URL) {
+    const own = await openStore(storeConfigFromEnv(config));
+    shutdown.add({ name: "jobs store", run: () => own.close(), deadlineMs: 5_000 });
+    await migrateStore(own);
+    caseStore = own;
+  }
   const metrics = deps.metrics ?? createMetricsRegistry("jobs");
   const { deps: importDeps, producer } = importDepsFromConfig(config, { logger: logger.child({ queue: QUEUE_NAMES.import }), metrics: createImportMetrics(metrics) });
   shutdown.add({ name: "jobs kafka producer", run: () => producer.disconnect(), deadlineMs: 5_000 });
   const queues = createQueueFactory({ redis: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
-  const app = await createJobsApp({ config, logger, metrics, importDeps, queues });
+  const app = await createJobsApp({ config, logger, metrics, importDeps, queues, caseStore });
   // A running import finishes its current batch; BullMQ hands unfinished jobs on.
   shutdown.add({ name: "jobs workers", run: () => app.stop(), deadlineMs: 15_000 });
   const url = await app.start();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkS3Credentials, commonEnv, eventTimeEnv, fields, kafkaEnv, loadConfig, redisEnv, storageEnv, type Env } from "@pulse/config";
+import { checkS3Credentials, commonEnv, eventTimeEnv, fields, kafkaEnv, loadConfig, redisEnv, storageEnv, storeEnv, type Env } from "@pulse/config";
 
 /**
  * The jobs runner's environment, parsed once in main.ts (the CLI's `pulse import` parses the same
@@ -12,6 +12,9 @@ export const JobsEnv = z
     ...kafkaEnv,
     ...redisEnv,
     ...storageEnv,
+    ...storeEnv,
+    /** The touchpoint catalogue file (the tenants' case policies: escalation teams and webhooks). */
+    CATALOGUE_FILE: z.string().optional(),
     JOBS_HOST: z.string().default("127.0.0.1"),
     /** /metrics, /healthz and /readyz. */
     JOBS_PORT: fields.port.default(8083),

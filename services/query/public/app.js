@@ -4,6 +4,7 @@
 /* global uPlot */
 import { gapText, headline } from "./cards.js";
 import { renderJourney } from "./journey.js";
+import { actionMarkers, actionsByTouchpoint, renderActionList } from "./actions.js";
 
 const TOKEN_KEY = "pulse.readToken";
 const COLORS = ["#58a6ff", "#3fb950", "#d29922", "#f85149", "#bc8cff", "#39c5cf", "#ff7b72", "#e3b341"];
@@ -31,6 +32,8 @@ const state = {
   source: null,
   sparks: new Map(),
   trend: null,
+  actions: [],
+  actionsLoad: null,
 };
 
 // ---------------------------------------------------------------- token
@@ -230,6 +233,8 @@ async function refreshSparks() {
 async function refreshTrend() {
   const el = $("trend");
   const body = await api("/v1/scores/timeseries", { metric: state.metric, grain: state.grain, window: state.window, groupBy: "touchpoint" });
+  // Awaited before the chart is replaced: from here on nothing yields, so two refreshes cannot both append a chart.
+  await state.actionsLoad;
   const xs = (body.series[0]?.points ?? []).map((p) => Date.parse(p.t) / 1000);
   const data = [xs, ...body.series.map((s) => s.points.map((p) => p.value))];
   const format = METRIC_FORMAT[state.metric] ?? ((v) => String(v));
@@ -247,7 +252,7 @@ async function refreshTrend() {
   const height = Math.max(220, Math.round(window.innerHeight * 0.32));
   state.trend?.destroy();
   el.replaceChildren();
-  state.trend = new uPlot({ width, height, series, scales: { x: { time: true } }, axes: [{ stroke: "#9aa7b4" }, { stroke: "#9aa7b4", size: 70, values: (_u, ticks) => ticks.map((v) => format(v)) }] }, data, el);
+  state.trend = new uPlot({ width, height, series, plugins: [actionMarkers(state.actions)], scales: { x: { time: true } }, axes: [{ stroke: "#9aa7b4" }, { stroke: "#9aa7b4", size: 70, values: (_u, ticks) => ticks.map((v) => format(v)) }] }, data, el);
   el.setAttribute("aria-label", `${state.metric} per touchpoint, ${body.grain} buckets, from the ${body.table} rollup`);
   $("trend-note").textContent = `${body.grain} buckets from ${body.table} · ${new Date(body.from).toLocaleString()} – ${new Date(body.to).toLocaleString()}`;
   // Read by the browser test: what the chart currently shows.
@@ -284,7 +289,23 @@ async function refreshPain() {
 
 async function refreshJourney() {
   const body = await api("/v1/journey", { window: state.window });
-  renderJourney($("journey"), $("journey-line"), body, { onSelect: select, selected: state.selected });
+  await state.actionsLoad;
+  renderJourney($("journey"), $("journey-line"), body, { onSelect: select, selected: state.selected, actions: actionsByTouchpoint(state.actions) });
+}
+
+// ---------------------------------------------------------------- corrective actions
+
+/** Never fails: without actions (or without the store) the other panels still render. */
+async function refreshActions() {
+  try {
+    const body = await api("/v1/actions", {});
+    state.actions = body.actions;
+    renderActionList($("actions"), state.actions);
+  } catch (e) {
+    if (e instanceof AuthError) throw e;
+    state.actions = [];
+    $("actions").replaceChildren(Object.assign(document.createElement("li"), { textContent: `Actions unavailable: ${e.message}` }));
+  }
 }
 
 // ---------------------------------------------------------------- drill-down
@@ -336,6 +357,7 @@ function escapeHtml(s) {
 // ---------------------------------------------------------------- live stream
 
 const refreshSlow = throttle(() => {
+  state.actionsLoad = refreshActions().catch(handleError);
   refreshSparks().catch(handleError);
   refreshPain().catch(handleError);
   refreshDrill().catch(handleError);
@@ -372,6 +394,7 @@ function connect() {
 }
 
 function start() {
+  state.actionsLoad = refreshActions().catch(handleError);
   connect();
   refreshTrend().catch(handleError);
   refreshSparks().catch(handleError);

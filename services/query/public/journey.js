@@ -4,6 +4,7 @@
 // falls along the journey, with 95% intervals. Touchpoints are buttons (data-journey-touchpoint,
 // apart from the cards' data-touchpoint): Enter opens the drill-down.
 import { gapText, headline } from "./cards.js";
+import { journeyBadge } from "./actions.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const num = (v, digits = 1) => (v === null || v === undefined ? "–" : Number(v).toFixed(digits));
@@ -31,7 +32,7 @@ function el(tag, cls, text) {
   return e;
 }
 
-export function renderJourney(root, line, body, { onSelect, selected }) {
+export function renderJourney(root, line, body, { onSelect, selected, actions = new Map() }) {
   const columns = body.stages.map((s) => {
     const col = el("section", "stage");
     col.dataset.stage = s.stage;
@@ -61,6 +62,7 @@ export function renderJourney(root, line, body, { onSelect, selected }) {
       const meta = el("span", "meta", `${status.text} · ${t.volume.events} events${t.painPoint ? ` · pain point #${t.painPoint.rank}` : ""}`);
       const gap = el("span", "meta gap", gapText(t));
       b.append(name, value, detail, meta, gap);
+      if (actions.has(t.touchpoint)) b.append(journeyBadge(actions.get(t.touchpoint)));
       b.setAttribute("aria-label", `${t.touchpoint}, stage ${s.stage}: ${h.aria}, ${status.text}${t.painPoint ? `, pain point ${t.painPoint.rank}` : ""}`);
       b.addEventListener("click", () => onSelect(t.touchpoint));
       li.append(b);

@@ -22,7 +22,15 @@ import { registerScoresRoutes } from "./scores.routes";
 import { createStreamHub, type StreamHub, type StreamLimits } from "./stream-hub";
 import { registerStreamRoutes, type StreamSpec } from "./stream.routes";
 import { queryAuthenticator } from "./query-auth";
+import { registerActionsRoutes } from "./actions.routes";
+import { createActionEffects } from "./actions.service";
+import { createSqlActionStore, type ActionStore } from "./actions.store";
 import type { TokenEntry } from "./tokens";
+import { registerCasesRoutes, type CasesDeps } from "./cases.routes";
+import { createCaseRepository, createSlaTimers, type SlaJobData } from "@pulse/cases";
+import { casePolicyOf } from "@pulse/catalogue";
+import { createQueueFactory, QUEUE_NAMES } from "@pulse/redis";
+import { migrateStore, openStore, storeConfigFromEnv, type Store } from "@pulse/store";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -51,8 +59,12 @@ export interface QueryAppDeps {
   streamIntervalMs?: number;
   /** Channels in total / per tenant, streams per client address, unsent bytes per stream. */
   streamLimits?: Partial<StreamLimits>;
+  /** Corrective actions (@pulse/store); absent: /v1/actions answers 503. */
+  actions?: ActionStore | undefined;
   /** Extra readiness check for /readyz. */
   ready?: () => Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
+  /** Follow-up cases (/v1/cases): absent, the routes are not served. */
+  cases?: CasesDeps | undefined;
 }
 
 export type QueryApp = FastifyInstance & { queryMetrics: QueryMetrics; streamHub: StreamHub; queryService: QueryService };
@@ -122,7 +134,9 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   registerInsightsRoutes(app, ctx, deps.reader);
   registerJourneyRoutes(app, ctx, deps.targets ?? noTargets);
   registerStreamRoutes(app, ctx);
+  registerActionsRoutes(app, ctx, { store: deps.actions, effects: createActionEffects(service), metrics, now });
   registerDashboardRoutes(app);
+  if (deps.cases) registerCasesRoutes(app, deps.cases, deps.reader, { registry: deps.metrics, logger: deps.logger, now });
 
   return Object.assign(app, { queryMetrics: metrics, streamHub: hub, queryService: service });
 }
@@ -144,6 +158,8 @@ export interface StartQueryDeps {
   metrics?: Registry;
   /** A ClickHouse the caller owns and closes (standalone shares its one embedded engine). */
   ch?: ClickHouse;
+  /** The durable store (cases, corrective actions) the caller owns and closes (standalone shares its one embedded PGlite). */
+  caseStore?: Store;
 }
 
 /**
@@ -168,7 +184,22 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
   await targets.start();
   shutdown.add({ name: "query catalogues", run: () => targets.stop(), deadlineMs: 1_000 });
   const reader = createReader(ch);
+  // /v1/cases and /v1/actions need the durable store: standalone's shared one, or a Postgres server (DATABASE_URL).
+  let caseStore = deps.caseStore;
+  if (!caseStore && config.DATABASE_URL) {
+    const own = await openStore(storeConfigFromEnv(config));
+    shutdown.add({ name: "query store", run: () => own.close(), deadlineMs: 5_000 });
+    await migrateStore(own);
+    caseStore = own;
+  }
+  let cases: CasesDeps | undefined;
+  if (caseStore) {
+    const slaQueue = createQueueFactory({ redis: { url: config.REDIS_URL } }).queue<SlaJobData>(QUEUE_NAMES.followUps);
+    shutdown.add({ name: "query follow-up queue", run: () => slaQueue.close(), deadlineMs: 5_000 });
+    cases = { repo: createCaseRepository(caseStore), policyOf: (tenant) => casePolicyOf(targets.forTenant(tenant)), timers: createSlaTimers(slaQueue) };
+  } else logger.info("/v1/cases and /v1/actions are off: set DATABASE_URL (a Postgres server) for a query service that runs on its own");
   const app = await createQueryApp({
+    actions: caseStore ? createSqlActionStore(caseStore) : undefined,
     reader,
     redis: config.QUERY_CACHE ? redis : undefined,
     logger,
@@ -183,6 +214,7 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
     streamIntervalMs: config.QUERY_STREAM_INTERVAL_MS,
     fcr: { allowedLatenessMs: config.FCR_ALLOWED_LATENESS_MINUTES * 60_000, windowMs: config.FCR_WINDOW_DAYS * 86_400_000 },
     ready: schemaReady(reader),
+    cases,
   });
   shutdown.add({ name: "query http", run: () => app.close(), deadlineMs: 5_000 });
   const url = await app.listen({ host: config.HOST, port: config.PORT });

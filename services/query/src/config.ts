@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { clickhouseEnv, commonEnv, fields, httpEnv, loadConfig, opsEnv, redisEnv, type Env } from "@pulse/config";
+import { clickhouseEnv, commonEnv, fields, httpEnv, loadConfig, opsEnv, redisEnv, storeEnv, type Env } from "@pulse/config";
 import { ConfigError } from "@pulse/kit";
 import type { StreamLimits } from "./stream-hub";
 import { parseTokenSpec, type TokenEntry } from "./tokens";
@@ -10,6 +10,8 @@ export const queryEnvSchema = z
     ...commonEnv,
     ...clickhouseEnv,
     ...redisEnv,
+    /** The relational store of cases and corrective actions (a Postgres server at DATABASE_URL, or standalone's shared embedded one). */
+    ...storeEnv,
     ...httpEnv(8082),
     ...opsEnv(9082),
     /** Read tokens → tenant: JSON object or `token=tenant,...` (see tokens.ts). */

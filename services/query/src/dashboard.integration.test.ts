@@ -3,21 +3,19 @@
  * service on loopback and real chDB. Sees a touchpoint's score move when events arrive (over the
  * SSE stream, no reload), switches metric and grain, drills down by keyboard, saves a screenshot.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { ClickHouse, Writer } from "@pulse/clickhouse";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createQueryApp, type QueryApp } from "./app";
 import { parseCatalogue } from "./catalogue";
-import { REPO_ROOT, generateDataset, insertDataset, openTestDb, type RawEvent } from "./fixtures.test-helper";
+import { ARTIFACTS, openBrowser } from "./browser.test-helper";
+import { generateDataset, insertDataset, openTestDb, type RawEvent } from "./fixtures.test-helper";
 import { parseTokenSpec } from "./tokens";
 
 const TOKEN = "acme-dashboard-token-01";
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(REPO_ROOT, "services/query/test-artifacts");
 
 let ch: ClickHouse;
 let writer: Writer;
@@ -25,11 +23,9 @@ let app: QueryApp;
 let browser: Browser;
 let page: Page;
 let base: string;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
-  // The project script installs Debian's chromium when it is missing (a no-op otherwise).
-  if (!existsSync(CHROMIUM)) execFileSync("bash", [join(REPO_ROOT, "scripts/ensure-chromium.sh")], { stdio: "inherit" });
   const db = await openTestDb();
   ch = db.ch;
   writer = db.writer;
@@ -54,12 +50,7 @@ beforeAll(async () => {
     streamIntervalMs: 1000,
   });
   base = await app.listen({ host: "127.0.0.1", port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-  page.on("pageerror", (e) => pageErrors.push(e.message));
+  ({ browser, page, pageErrors } = await openBrowser());
 });
 
 afterAll(async () => {

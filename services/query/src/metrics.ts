@@ -46,6 +46,18 @@ export function createQueryMetrics(registry: Registry) {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
+    actionWrites: new Counter({
+      name: "pulse_query_action_writes_total",
+      help: "Corrective-action writes by operation (create, update) and result (ok, invalid, not_found, conflict)",
+      labelNames: ["op", "result"] as const,
+      registers: [registry],
+    }),
+    actionEffects: new Counter({
+      name: "pulse_query_action_effects_total",
+      help: "Corrective-action effects computed from the rollups, by verdict",
+      labelNames: ["verdict"] as const,
+      registers: [registry],
+    }),
     streamTicks: new Counter({
       name: "pulse_query_stream_ticks_total",
       help: "Stream refreshes (one ClickHouse query each, shared by every subscriber of the channel)",

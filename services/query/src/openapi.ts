@@ -121,7 +121,7 @@ const comparison = {
   },
 };
 
-const problem = {
+export const problem = {
   type: "object",
   description: "RFC 9457 problem details",
   properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, code: { type: "string" }, detail: { type: "string" }, parameter: { type: "string" } },

@@ -244,5 +244,11 @@ export function createQueryService(deps: QueryServiceDeps) {
 
   /** The scores of a group without data (what /v1/journey lists for a catalogue touchpoint with none). */
   const emptyScores = (): GroupScores => scoreGroup(emptyStats(), fcrSettings());
-  return { scores, timeseries, compare, painPoints, drivers, emptyScores };
+
+  /** Merged sufficient statistics per group (the stats query of /v1/scores), for callers that test them. */
+  async function stats(tenant: string, spec: Omit<ScopeSpec, "window">, purpose: string): Promise<{ rows: StatsRow[]; fcr: FcrSettings }> {
+    const rows = await run<StatsRow>(purpose, buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters }));
+    return { rows, fcr: fcrSettings() };
+  }
+  return { scores, timeseries, compare, painPoints, drivers, emptyScores, stats, fcrSettings };
 }

@@ -15,6 +15,7 @@ import { createEnrichment, type Catalogues } from "./enrichment";
 import { DEFAULT_FCR_BIN_MS, DEFAULT_PLACEHOLDER_CUSTOMERS, placeholderSet } from "@pulse/enrichment";
 import { createFcrPlanner } from "./fcr-contacts";
 import { createPartitionStatus } from "./partition-status";
+import type { CaseOpener } from "./cases";
 
 export interface WorkerDeps {
   kafka: Kafka;
@@ -40,6 +41,8 @@ export interface WorkerDeps {
   retry?: { minMs: number; maxMs: number };
   /** Compressed archive bytes kept in memory while the store is down (default 256 MiB). */
   archiveMaxPendingBytes?: number;
+  /** Follow-up cases opened from the stored events (see cases.ts; absent: none). */
+  cases?: CaseOpener;
 }
 
 /**
@@ -77,6 +80,7 @@ export function createWorker(deps: WorkerDeps) {
       ...(deps.dedupWindowDays ? { dedupWindowDays: deps.dedupWindowDays } : {}),
       ...(deps.minOccurredAt ? { wire: { minOccurredAt: deps.minOccurredAt } } : {}),
       archiver,
+      ...(deps.cases ? { cases: deps.cases } : {}),
       sendDeadLetters: (messages) => dlqProducer.send(deps.topics.deadLetters, messages),
       ranges: createRedisChunkRanges(deps.redis, deps.groupId, () => clusterId(deps.kafka)),
       maxChunk: deps.maxChunk,

@@ -1,6 +1,7 @@
 import type { Reader, Writer } from "@pulse/clickhouse";
 import { decodeWire, type DecodedWire as Decoded, type DecodeWireOptions } from "@pulse/contract";
 import type { Archiver } from "./archive";
+import type { CaseOpener } from "./cases";
 import { archiveGroups, type ArchivedMessage } from "./archive";
 import type { ChunkLedger } from "./chunk-ledger";
 import type { Chunk, ChunkMessage } from "./chunks";
@@ -31,6 +32,8 @@ export interface ChunkDeps {
   dedupWindowDays?: number;
   /** The event time bounds (PULSE_MIN_OCCURRED_AT): the same rule as the collector's and the import's. */
   wire?: DecodeWireOptions;
+  /** Follow-up cases of the stored events (absent: none are opened). */
+  cases?: CaseOpener | undefined;
 }
 
 /** What happened to a chunk, as a value: the consumer loop produces the dead letters and commits. */
@@ -109,6 +112,9 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, t
   const [fcr] = await Promise.all([deps.fcr.plan(contacts, positions), archive(stored, partition, chunk, deps)]);
   await deps.writer.insert("fcr_contacts", FCR_CONTACT_COLUMNS, fcr.contactRows, { dedupToken: `${token}:fcr-contacts` });
   await deps.writer.insert("fcr_repeats", FCR_REPEAT_COLUMNS, fcr.repeatRows, { dedupToken: `${token}:fcr-repeats` });
+  // After the contacts are stored (a repeat contact is found among them), before the chunk is
+  // marked applied: a retry opens the same case ids again, which the store ignores.
+  if (deps.cases) await deps.cases.fromChunk(stored);
 
   return {
     kind: "done",

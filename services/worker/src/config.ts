@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkS3Credentials, clickhouseEnv, commonEnv, eventTimeEnv, fields, kafkaEnv, redisEnv, storageEnv } from "@pulse/config";
+import { checkS3Credentials, clickhouseEnv, commonEnv, eventTimeEnv, fields, kafkaEnv, redisEnv, storageEnv, storeEnv } from "@pulse/config";
 
 export const WorkerEnv = z
   .object({
@@ -9,6 +9,9 @@ export const WorkerEnv = z
     ...clickhouseEnv,
     ...redisEnv,
     ...storageEnv,
+    ...storeEnv,
+    /** Open follow-up cases from the stored events (the catalogue's case policy). */
+    CASES_ENABLED: fields.bool.default(true),
     WORKER_GROUP_ID: z.string().min(1).default("pulse-worker"),
     /** Messages per insert; thousands keep ClickHouse parts few and inserts cheap. */
     WORKER_MAX_CHUNK: fields.positiveInt.max(100_000, "must be at most 100000").default(20000),

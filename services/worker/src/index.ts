@@ -9,3 +9,5 @@ export { replayRange, checkReplayRange, type ReplayRequest, type ReplayResult } 
 export { createEnrichment } from "./enrichment";
 export { createReplayProcessor, type ReplayJobData } from "./replay.job";
 export { readWorkerStatus, type WorkerStatusReport, type PartitionReport } from "./status";
+export { createCaseOpener, type CaseOpener, type CaseOpenerDeps } from "./cases";
+export { createCaseHistoryShipper, CASE_HISTORY_COLUMNS } from "./case-history";

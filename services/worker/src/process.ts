@@ -1,4 +1,4 @@
-import { clickhouseConfigFromEnv, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
+import { clickhouseConfigFromEnv, createReader, createWriter, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createKafka, topicNames } from "@pulse/kafka";
 import { createOpsServer } from "@pulse/http";
 import type { Logger, Registry, Shutdown } from "@pulse/kit";
@@ -8,6 +8,10 @@ import { createWorker } from "./app";
 import { createCatalogues, EMPTY_CATALOGUE, readCatalogueFile } from "./catalogues";
 import type { WorkerConfig } from "./config";
 import { createReplayProcessor } from "./replay.job";
+import { createCaseRepository, createSlaTimers, type SlaJobData } from "@pulse/cases";
+import { migrateStore, openStore, storeConfigFromEnv, type Store } from "@pulse/store";
+import { createCaseOpener } from "./cases";
+import { createCaseHistoryShipper } from "./case-history";
 
 export function storeFromConfig(c: WorkerConfig): ObjectStore {
   return c.S3_BUCKET
@@ -30,6 +34,8 @@ export interface StartWorkerDeps {
   ch?: ClickHouse;
   /** Serve /metrics, /healthz, /readyz (default true). */
   http?: boolean;
+  /** The durable store the caller owns and closes (standalone shares its one embedded PGlite). */
+  caseStore?: Store;
 }
 
 /**
@@ -54,6 +60,27 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
   shutdown.add({ name: "worker catalogues", run: () => catalogues.stop(), deadlineMs: 2_000 });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-worker`, logger });
   const store = storeFromConfig(config);
+  const queues = createQueueFactory({ redis: { url: config.REDIS_URL } });
+  let cases: ReturnType<typeof createCaseOpener> | undefined;
+  // Cases need the durable store: the one standalone shares (embedded PGlite), or a Postgres
+  // server (DATABASE_URL). A role started on its own cannot share an embedded store with the others.
+  let caseStore = config.CASES_ENABLED ? deps.caseStore : undefined;
+  if (config.CASES_ENABLED && !caseStore && config.DATABASE_URL) {
+    const own = await openStore(storeConfigFromEnv(config));
+    shutdown.add({ name: "worker store", run: () => own.close(), deadlineMs: 5_000 });
+    caseStore = own;
+  }
+  if (config.CASES_ENABLED && !caseStore) logger.warn("follow-up cases are off: set DATABASE_URL (a Postgres server) for a worker that runs on its own");
+  if (caseStore) {
+    await migrateStore(caseStore);
+    const slaQueue = queues.queue<SlaJobData>(QUEUE_NAMES.followUps);
+    shutdown.add({ name: "worker follow-up queue", run: () => slaQueue.close(), deadlineMs: 5_000 });
+    cases = createCaseOpener({ repo: createCaseRepository(caseStore), reader: createReader(ch), catalogues, registry, logger, timers: createSlaTimers(slaQueue) });
+    // The case history reaches ClickHouse (case_history, for analysts) within seconds of each change.
+    const shipper = createCaseHistoryShipper({ store: caseStore, writer: createWriter(ch), logger });
+    shipper.start();
+    shutdown.add({ name: "worker case history shipper", run: () => shipper.stop(), deadlineMs: 5_000 });
+  }
   const worker = createWorker({
     kafka,
     topics: topicNames(config.KAFKA_TOPIC_PREFIX),
@@ -73,13 +100,13 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
     retry: { minMs: 500, maxMs: config.WORKER_RETRY_MAX_SECONDS * 1000 },
     archiveMaxPendingBytes: config.ARCHIVE_MAX_PENDING_MB * 1024 * 1024,
     fcr: { windowMs: config.FCR_WINDOW_DAYS * 86_400_000, placeholders: config.FCR_PLACEHOLDER_CUSTOMERS },
+    ...(cases ? { cases } : {}),
   });
   // Registered before start: a consumer that never joined (broker gone) is still told to stop.
   // The consumer leaves its group, the DLQ producer disconnects and the archive flushes.
   shutdown.add({ name: "worker consumer", run: () => worker.stop(), deadlineMs: 20_000 });
   await worker.start();
   // Replays run where the ClickHouse connection lives: `pulse replay` enqueues, a worker takes it.
-  const queues = createQueueFactory({ redis: { url: config.REDIS_URL } });
   const replayWorker = queues.worker(
     QUEUE_NAMES.replay,
     createReplayProcessor({

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { clickhouseConfigFromEnv, openClickHouse } from "@pulse/clickhouse";
 import { configOrExit, loadConfig } from "@pulse/config";
 import { createLogger, createMetricsRegistry, createShutdown } from "@pulse/kit";
@@ -8,6 +8,7 @@ import { hashApiKey, loadCollectorConfig, startCollector } from "@pulse/collecto
 import { loadQueryConfig, startQuery } from "@pulse/query";
 import { loadJobsConfig, startJobs } from "@pulse/jobs";
 import { startWorker, WorkerEnv } from "@pulse/worker";
+import { openStore, storeConfigFromEnv } from "@pulse/store";
 import type { Args } from "../args";
 import { flag } from "../args";
 import { startDemoFeed } from "../demo/feed";
@@ -80,11 +81,16 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
     // the worker and the query service. Everything else starts exactly as each role's main.ts.
     const ch = await openClickHouse(clickhouseConfigFromEnv(workerConfig));
     shutdown.add({ name: "clickhouse", run: () => ch.close(), deadlineMs: 5_000 });
-    await startWorker(workerConfig, { logger: logger.child({ role: "worker" }), registry: createMetricsRegistry("worker"), shutdown, ch });
+    // Likewise one durable store for the cases: embedded PGlite under the stack's state dir, unless
+    // DATABASE_URL names a Postgres server.
+    const storePath = env.STORE_PATH ?? join(stack.layout.stateDir, "store");
+    const caseStore = await openStore(storeConfigFromEnv({ ...workerConfig, STORE_PATH: storePath }));
+    shutdown.add({ name: "store", run: () => caseStore.close(), deadlineMs: 5_000 });
+    await startWorker(workerConfig, { logger: logger.child({ role: "worker" }), registry: createMetricsRegistry("worker"), shutdown, ch, caseStore });
     await startCollector(loadCollectorConfig({ ...env, PORT: String(collectorPort), METRICS_PORT: env.COLLECTOR_METRICS_PORT ?? "9080" }), { logger: logger.child({ role: "collector" }), shutdown });
     const qc = loadQueryConfig({ ...env, PORT: String(queryPort), METRICS_PORT: env.QUERY_METRICS_PORT ?? "9082" });
-    await startQuery(qc, { logger: logger.child({ role: "query" }), shutdown, ch });
-    await startJobs(loadJobsConfig({ ...env, JOBS_PORT: env.JOBS_PORT ?? "8083" }), { logger: logger.child({ role: "jobs" }), shutdown });
+    await startQuery(qc, { logger: logger.child({ role: "query" }), shutdown, ch, caseStore });
+    await startJobs(loadJobsConfig({ ...env, JOBS_PORT: env.JOBS_PORT ?? "8083" }), { logger: logger.child({ role: "jobs" }), shutdown, caseStore });
 
     const dataDir = env.PULSE_DATA_DIR ?? resolve(ctx.root, "../shared/data");
     const demo = flag(args, "no-demo") || env.PULSE_DEMO === "0"
@@ -111,6 +117,7 @@ export async function startCommand(ctx: CommandContext, args: Args): Promise<num
       `  redis            ${env.REDIS_URL ?? ""}`,
       `  clickhouse       embedded (chDB) in ${workerConfig.CLICKHOUSE_PATH}`,
       `  archive          ${workerConfig.ARCHIVE_DIR}`,
+      `  store (cases)    ${workerConfig.DATABASE_URL ? "Postgres server (DATABASE_URL)" : `embedded (PGlite) in ${storePath}`}`,
       demo ? `  demo feed        ${demo.stats().datasets.length ? `real data (${demo.stats().datasets.join(", ")}) + ` : ""}generated surveys, ${env.PULSE_DEMO_RATE ?? 40} events/s` : "  demo feed        off",
       "Ctrl-C stops everything.",
       "",

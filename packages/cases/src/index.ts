@@ -1,0 +1,28 @@
+export { caseIdOf, evaluateTriggers, routeTeam, slaDeadlines, type CaseDraft, type CaseEvidence, type TriggerInput } from "./triggers";
+export {
+  ACTIVE_STATES,
+  CASE_OUTCOMES,
+  CASE_STATES,
+  SLA_KINDS,
+  TRANSITIONS,
+  isReopen,
+  pendingDeadline,
+  type CaseHistoryEntry,
+  type CaseOutcome,
+  type CaseRecord,
+  type CaseState,
+  type SlaKind,
+} from "./model";
+export {
+  CaseConflictError,
+  caseOfRow,
+  createCaseRepository,
+  validatePatch,
+  type CaseFilters,
+  type CasePage,
+  type CasePatch,
+  type CaseRepository,
+  type OpenResult,
+  type UpdateResult,
+} from "./repository";
+export { createCaseMetrics, createSlaProcessor, createSlaTimers, slaJobId, type CaseMetrics, type EscalationDeps, type SlaJobData, type SlaTimers } from "./sla";
