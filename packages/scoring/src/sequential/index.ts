@@ -1,0 +1,5 @@
+export * from "./betting";
+export * from "./msprt";
+export * from "./cusum";
+export * from "./silence";
+export * from "./fdr";
