@@ -24,3 +24,18 @@ export {
   removeCatalogue,
   type CatalogueSource,
 } from "./source";
+export {
+  AlertRule,
+  AlertsSection,
+  ALERT_METRICS,
+  ALERT_KINDS,
+  SEVERITIES,
+  METRIC_RULES,
+  DEFAULT_ALERT_RULES,
+  mergeAlerts,
+  rulesForTouchpoint,
+  type AlertMetric,
+  type AlertKind,
+  type AlertRuleInput,
+  type ResolvedRule,
+} from "./alert-rules";
