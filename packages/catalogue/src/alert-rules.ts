@@ -11,7 +11,8 @@
  * - silence: the touchpoint's events fell far below their usual rate (Poisson, over `windowMinutes`).
  *
  * Units as the query service serves them: nps points (−100..100), csat_top2 percent (0..100),
- * ces the 1–7 mean, abandonment / complaint_rate shares (0..1), wait seconds, volume events.
+ * ces the 1–7 mean, abandonment a share (0..1), complaint_rate complaints per 1,000 contacts,
+ * wait seconds, volume events.
  */
 import { z } from "zod";
 import { Name } from "./names";
@@ -31,7 +32,7 @@ export const METRIC_RULES: Record<AlertMetric, { kinds: readonly AlertKind[]; mi
   fcr: { kinds: [], min: 0, max: 1, why: "fcr is final only per closed cohort (7 days), so it cannot be monitored per minute yet" },
   abandonment: { kinds: ["target", "change"], min: 0, max: 1, shift: 0.05 },
   wait: { kinds: ["target", "change"], min: 0, max: 86_400, shift: 30 },
-  complaint_rate: { kinds: ["target", "change"], min: 0, max: 1, shift: 0.02 },
+  complaint_rate: { kinds: ["target", "change"], min: 0, max: 1000, shift: 5 },
   volume: { kinds: ["silence"], min: 0, max: Number.MAX_SAFE_INTEGER },
 };
 

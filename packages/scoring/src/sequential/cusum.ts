@@ -49,7 +49,27 @@ export interface NormalCusum {
   readonly delta: number;
 }
 
-export type CusumSpec = TiltedCusum | NormalCusum;
+export interface PoissonCusum {
+  readonly kind: "poisson";
+  readonly r0: number;
+  readonly r1: number;
+}
+
+export type CusumSpec = TiltedCusum | NormalCusum | PoissonCusum;
+
+export function poissonCusum(r0: number, delta: number): PoissonCusum {
+  if (!(r0 > 0)) throw new InvalidParameterError("r0", "must be > 0 (a baseline with no events has no rate to move from)", r0);
+  if (!(delta !== 0 && r0 + delta > 0)) throw new InvalidParameterError("delta", "must be non-zero with r0 + δ > 0", delta);
+  return { kind: "poisson", r0, r1: r0 + delta };
+}
+
+const POISSON_MAX = 30;
+
+function poissonPmf(k: number, mu: number): number {
+  let logP = -mu + k * Math.log(mu);
+  for (let i = 2; i <= k; i++) logP -= Math.log(i);
+  return Math.exp(logP);
+}
 
 function logMgf(support: readonly number[], p0: readonly number[], theta: number): number {
   // log Σ p e^{θx}, stable
@@ -102,15 +122,16 @@ export function normalCusum(mu0: number, sigma: number, delta: number): NormalCu
   return { kind: "normal", mu0, sigma, delta };
 }
 
-/** The LLR one minute of n observations with sum Σx adds. */
+/** The LLR one minute of n observations with sum Σx adds (poisson: n = exposure, sum = count). */
 export function cusumIncrement(spec: CusumSpec, n: number, sum: number): number {
+  if (spec.kind === "poisson") return sum * Math.log(spec.r1 / spec.r0) - n * (spec.r1 - spec.r0);
   if (spec.kind === "tilted") return spec.theta * sum - n * spec.logM;
   const { mu0, sigma, delta } = spec;
   return (delta / (sigma * sigma)) * (sum - n * (mu0 + delta / 2));
 }
 
 export function stepCusum(spec: CusumSpec, state: CusumState, minute: number, n: number, sum: number): CusumState {
-  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidParameterError("n", "must be an integer ≥ 0", n);
+  if (!(n >= 0 && Number.isFinite(n))) throw new InvalidParameterError("n", "must be a number ≥ 0", n);
   if (n === 0) return state;
   const s = state.s + cusumIncrement(spec, n, sum);
   if (s <= 0) return initialCusum();
@@ -205,6 +226,12 @@ export function cusumThreshold(spec: CusumSpec, arl0: number): number {
     const k = Math.abs(spec.delta) / (2 * spec.sigma);
     const hStd = bisect((h) => siegmundArl(k, h), arl0, 4);
     return (hStd * Math.abs(spec.delta)) / spec.sigma;
+  }
+  if (spec.kind === "poisson") {
+    const probs = Array.from({ length: POISSON_MAX + 1 }, (_, k) => poissonPmf(k, spec.r0));
+    probs[POISSON_MAX] = Math.max(0, 1 - probs.slice(0, POISSON_MAX).reduce((a, b) => a + b, 0));
+    const inc = probs.map((_, k) => cusumIncrement(spec, 1, k));
+    return bisect((h) => markovChainArl(inc, probs, h), arl0, Math.max(1, Math.log(arl0)));
   }
   const inc = tiltedIncrements(spec);
   return bisect((h) => markovChainArl(inc, spec.p0, h), arl0, Math.max(1, Math.log(arl0)));

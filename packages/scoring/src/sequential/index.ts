@@ -3,3 +3,4 @@ export * from "./msprt";
 export * from "./cusum";
 export * from "./silence";
 export * from "./fdr";
+export * from "./poisson";
