@@ -92,7 +92,24 @@ function memoThreshold(spec: CusumSpec, arl0: number): number {
   return h;
 }
 
+// Plans are pure functions of (rule, baseline); callers pass the same objects minute after minute.
+const plans = new WeakMap<ResolvedRule, WeakMap<Baseline, PlanResult>>();
+const plansNoBaseline = new WeakMap<ResolvedRule, PlanResult>();
+
 export function planFor(rule: ResolvedRule, baseline: Baseline | null): PlanResult {
+  if (baseline === null) {
+    let p = plansNoBaseline.get(rule);
+    if (!p) plansNoBaseline.set(rule, (p = makePlan(rule, null)));
+    return p;
+  }
+  let byBaseline = plans.get(rule);
+  if (!byBaseline) plans.set(rule, (byBaseline = new WeakMap()));
+  let p = byBaseline.get(baseline);
+  if (!p) byBaseline.set(baseline, (p = makePlan(rule, baseline)));
+  return p;
+}
+
+function makePlan(rule: ResolvedRule, baseline: Baseline | null): PlanResult {
   if (rule.metric === "fcr") return { unavailable: "fcr cannot be monitored per minute" };
   const m = METRICS[rule.metric];
   if (rule.kind === "target") {
