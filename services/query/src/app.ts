@@ -3,7 +3,7 @@
  * (tests pass a real chDB reader, a real Redis or none, and their own clock).
  */
 import type { FastifyInstance } from "fastify";
-import { clickhouseConfigFromEnv, createReader, migrate, openClickHouse, type ClickHouse, type Reader } from "@pulse/clickhouse";
+import { clickhouseConfigFromEnv, createReader, createWriter, migrate, openClickHouse, type ClickHouse, type Reader } from "@pulse/clickhouse";
 import { createHttpServer, type OpsAddress } from "@pulse/http";
 import { createMetricsRegistry, type Logger, type Registry, type Shutdown } from "@pulse/kit";
 import { createRedis, type Redis } from "@pulse/redis";
@@ -22,6 +22,10 @@ import { registerScoresRoutes } from "./scores.routes";
 import { createStreamHub, type StreamHub, type StreamLimits } from "./stream-hub";
 import { registerStreamRoutes, type StreamSpec } from "./stream.routes";
 import { queryAuthenticator } from "./query-auth";
+import { registerAlertRoutes, type AlertRouteDeps } from "./alerts/alerts.routes";
+import { createAlertMetrics } from "./alerts/alert-metrics";
+import type { AlertStore } from "./alerts/alert-store";
+import { startAlerting } from "./alerts/start";
 import type { TokenEntry } from "./tokens";
 
 declare module "fastify" {
@@ -51,6 +55,8 @@ export interface QueryAppDeps {
   streamIntervalMs?: number;
   /** Channels in total / per tenant, streams per client address, unsent bytes per stream. */
   streamLimits?: Partial<StreamLimits>;
+  /** The alert state (Redis) and history writer; absent: no alert routes. */
+  alerts?: { store: AlertStore; writer?: AlertRouteDeps["writer"]; metrics?: AlertRouteDeps["metrics"] };
   /** Extra readiness check for /readyz. */
   ready?: () => Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
 }
@@ -123,6 +129,8 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   registerJourneyRoutes(app, ctx, deps.targets ?? noTargets);
   registerStreamRoutes(app, ctx);
   registerDashboardRoutes(app);
+  if (deps.alerts)
+    registerAlertRoutes(app, { store: deps.alerts.store, reader: deps.reader, writer: deps.alerts.writer, metrics: deps.alerts.metrics ?? createAlertMetrics(deps.metrics), logger: deps.logger, now: () => now().getTime() });
 
   return Object.assign(app, { queryMetrics: metrics, streamHub: hub, queryService: service });
 }
@@ -168,12 +176,29 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
   await targets.start();
   shutdown.add({ name: "query catalogues", run: () => targets.stop(), deadlineMs: 1_000 });
   const reader = createReader(ch);
+  const registry = deps.metrics ?? createMetricsRegistry("query");
+  const alerting = config.ALERTS_ENABLED
+    ? await startAlerting({
+        reader,
+        writer: createWriter(ch),
+        redis,
+        redisUrl: config.REDIS_URL,
+        queuePrefix: config.QUEUE_PREFIX,
+        catalogues: targets,
+        tenants: [...new Set(config.tokens.map((t) => t.tenant))],
+        lagMinutes: config.ALERTS_LAG_MINUTES,
+        logger,
+        registry,
+        shutdown,
+      })
+    : undefined;
   const app = await createQueryApp({
     reader,
     redis: config.QUERY_CACHE ? redis : undefined,
     logger,
-    metrics: deps.metrics ?? createMetricsRegistry("query"),
+    metrics: registry,
     tokens: config.tokens,
+    ...(alerting ? { alerts: { store: alerting.store, writer: createWriter(ch), metrics: alerting.metrics } } : {}),
     tokensFile: config.tokensFile,
     ops: { host: config.METRICS_HOST, port: config.METRICS_PORT },
     streamLimits: streamLimitsOf(config),

@@ -42,6 +42,12 @@ export const queryEnvSchema = z
     QUERY_STREAM_MAX_PER_CLIENT: fields.positiveInt.default(10),
     /** A stream whose client leaves more than this unread is dropped. */
     QUERY_STREAM_MAX_BUFFERED_BYTES: fields.byteSize.default(1024 * 1024),
+    /** Run the alert evaluator (services/query/src/alerts) for the tenants of the tokens. */
+    ALERTS_ENABLED: fields.bool.default(true),
+    /** Minutes a minute waits for late events before it is evaluated. */
+    ALERTS_LAG_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int("must be a whole number").min(0, "must be ≥ 0").max(60, "must be at most 60").default(2),
+    /** BullMQ key prefix: the same as the jobs runner's and the CLI's. */
+    QUEUE_PREFIX: z.string().min(1).default("pulse-bull"),
   })
   .superRefine((v, ctx) => {
     if ((v.QUERY_TOKENS === undefined) === (v.QUERY_TOKENS_FILE === undefined)) {

@@ -12,7 +12,7 @@
  * caller re-reads). The outbox is emptied only after the notification jobs exist in BullMQ (with the
  * idempotency key as job id), so a crash between the two neither loses nor repeats a notification.
  */
-import type { MonitorState, Notification, Silence } from "@pulse/alerting";
+import { acknowledge, type Alert, type MonitorState, type Notification, type Silence } from "@pulse/alerting";
 import type { Redis } from "@pulse/redis";
 
 const keys = (tenant: string) => ({
@@ -51,13 +51,18 @@ export interface AlertStore {
   commit(tenant: string, version: number, cursor: number | null, states: ReadonlyMap<string, MonitorState>, outbox: readonly Notification[]): Promise<boolean>;
   outbox(tenant: string): Promise<Notification[]>;
   clearOutbox(tenant: string, keys: readonly string[]): Promise<void>;
+  /**
+   * Acknowledges the open alert `alertId` (compare-and-set against the evaluator, retried); the
+   * acknowledged alert, or null when no open alert has that id.
+   */
+  ack(tenant: string, alertId: string, by: string, at: number): Promise<Alert | null>;
   silences(tenant: string): Promise<Silence[]>;
   putSilence(tenant: string, s: Silence): Promise<void>;
   deleteSilence(tenant: string, id: string): Promise<boolean>;
 }
 
 export function createAlertStore(redis: Redis): AlertStore {
-  return {
+  const store: AlertStore = {
     async read(tenant) {
       const k = keys(tenant);
       const [version, cursor, raw] = await Promise.all([redis.get(k.version), redis.get(k.cursor), redis.hgetall(k.state)]);
@@ -82,6 +87,16 @@ export function createAlertStore(redis: Redis): AlertStore {
     async clearOutbox(tenant, ks) {
       if (ks.length > 0) await redis.hdel(keys(tenant).outbox, ...ks);
     },
+    async ack(tenant, alertId, by, at) {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const snap = await store.read(tenant);
+        const hit = [...snap.states].find(([, st]) => st.alert?.id === alertId && st.alert.status !== "resolved");
+        if (!hit) return null;
+        const next = acknowledge(hit[1], by, at);
+        if (await store.commit(tenant, snap.version, null, new Map([[hit[0], next]]), [])) return next.alert;
+      }
+      throw new Error(`could not acknowledge ${alertId}: the alert state kept changing`);
+    },
     async silences(tenant) {
       const raw = await redis.hgetall(keys(tenant).silences);
       return Object.values(raw).map((v) => JSON.parse(v) as Silence);
@@ -93,4 +108,5 @@ export function createAlertStore(redis: Redis): AlertStore {
       return (await redis.hdel(keys(tenant).silences, id)) > 0;
     },
   };
+  return store;
 }

@@ -33,6 +33,8 @@ export interface EvaluatorDeps {
   readonly startAt?: number;
   /** most minutes one run evaluates (default 7 days), so one tenant cannot hold the queue */
   readonly maxMinutesPerRun?: number;
+  /** called with every notification produced (metrics) */
+  readonly onNotification?: (n: Notification) => void;
 }
 
 export interface RunResult {
@@ -89,6 +91,7 @@ export function createAlertEvaluator(d: EvaluatorDeps) {
         }
         cursor = to - MINUTE;
         minutes += r.minutes;
+        for (const n of r.notifications) d.onNotification?.(n);
         d.logger.info({ tenant, from: new Date(from).toISOString(), to: new Date(to).toISOString(), notifications: r.notifications.length }, "alerts evaluated");
         sent += await deliver(tenant);
       }
