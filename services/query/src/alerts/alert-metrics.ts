@@ -13,6 +13,7 @@ export function createAlertMetrics(registry: Registry) {
       registers: [registry],
     }),
     conflicts: new Counter({ name: "pulse_alerts_evaluation_conflicts_total", help: "Evaluation runs that lost the compare-and-set to another writer", registers: [registry] }),
+    webhooks: new Counter({ name: "pulse_alerts_webhooks_total", help: "Alert webhook deliveries by outcome (delivered, dead_lettered)", labelNames: ["outcome"] as const, registers: [registry] }),
     api: new Counter({ name: "pulse_alerts_api_requests_total", help: "Alert API requests by route and outcome", labelNames: ["route", "outcome"] as const, registers: [registry] }),
   };
 }

@@ -6,6 +6,7 @@
  *   alerts:<tenant>:state     hash "<rule>|<touchpoint>" → MonitorState JSON
  *   alerts:<tenant>:outbox    hash idempotency key → Notification JSON, not yet handed to BullMQ
  *   alerts:<tenant>:silences  hash silence id → Silence JSON
+ *   alerts:<tenant>:dead-letters  list of webhook deliveries that failed their last attempt
  *
  * `commit` writes the states, the cursor and the outbox in one Lua script, only if the version is
  * still the one read (a concurrent or duplicate run, or an ack in between, makes it fail and the
@@ -14,6 +15,7 @@
  */
 import { acknowledge, type Alert, type MonitorState, type Notification, type Silence } from "@pulse/alerting";
 import type { Redis } from "@pulse/redis";
+import type { DeadLetter } from "./webhooks";
 
 const keys = (tenant: string) => ({
   version: `alerts:${tenant}:version`,
@@ -21,6 +23,7 @@ const keys = (tenant: string) => ({
   state: `alerts:${tenant}:state`,
   outbox: `alerts:${tenant}:outbox`,
   silences: `alerts:${tenant}:silences`,
+  dead: `alerts:${tenant}:dead-letters`,
 });
 
 export const monitorKey = (ruleId: string, touchpoint: string): string => `${ruleId}|${touchpoint}`;
@@ -57,6 +60,9 @@ export interface AlertStore {
    */
   ack(tenant: string, alertId: string, by: string, at: number): Promise<Alert | null>;
   silences(tenant: string): Promise<Silence[]>;
+  /** webhook deliveries that failed their last attempt (newest first, the last 1,000 kept) */
+  addDeadLetter(tenant: string, d: DeadLetter): Promise<void>;
+  deadLetters(tenant: string, limit?: number): Promise<DeadLetter[]>;
   putSilence(tenant: string, s: Silence): Promise<void>;
   deleteSilence(tenant: string, id: string): Promise<boolean>;
 }
@@ -96,6 +102,13 @@ export function createAlertStore(redis: Redis): AlertStore {
         if (await store.commit(tenant, snap.version, null, new Map([[hit[0], next]]), [])) return next.alert;
       }
       throw new Error(`could not acknowledge ${alertId}: the alert state kept changing`);
+    },
+    async addDeadLetter(tenant, dl) {
+      const k = keys(tenant).dead;
+      await redis.multi().lpush(k, JSON.stringify(dl)).ltrim(k, 0, 999).exec();
+    },
+    async deadLetters(tenant, limit = 100) {
+      return (await redis.lrange(keys(tenant).dead, 0, limit - 1)).map((v) => JSON.parse(v) as DeadLetter);
     },
     async silences(tenant) {
       const raw = await redis.hgetall(keys(tenant).silences);

@@ -66,7 +66,7 @@ afterAll(async () => {
 
 const call = async (method: "GET" | "POST" | "DELETE", url: string, token: string, payload?: unknown) => {
   const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) });
-  return { status: res.statusCode, body: res.body ? (res.json() as Record<string, unknown>) : {} };
+  return { status: res.statusCode, body: res.body ? res.json<Record<string, unknown>>() : {} };
 };
 
 describe("GET /v1/alerts", () => {
@@ -135,9 +135,20 @@ describe("silences", () => {
     expect((await call("DELETE", `/v1/silences/${id}`, WRITE)).status).toBe(404);
   });
 
+  it("dead letters are listed per tenant", async () => {
+    const snap = await store.read("acme");
+    const alert = [...snap.states.values()][0]!.alert!;
+    const notification = { key: `acme:${alert.id}:firing:${T0}`, type: "firing" as const, minute: T0, alert, silenced: false };
+    await store.addDeadLetter("acme", { key: "k_w0", url: "http://127.0.0.1:9/hook", attempts: 8, error: "webhook 127.0.0.1:9 answered 500", at: T0 + 5 * MIN, notification });
+    const r = await call("GET", "/v1/alerts/dead-letters", READ);
+    expect(r.status).toBe(200);
+    expect(r.body.deadLetters).toEqual([{ key: "k_w0", url: "http://127.0.0.1:9/hook", attempts: 8, error: "webhook 127.0.0.1:9 answered 500", at: new Date(T0 + 5 * MIN).toISOString(), type: "firing", alertId: alert.id }]);
+    expect((await call("GET", "/v1/alerts/dead-letters", OTHER)).body.deadLetters).toEqual([]);
+  });
+
   it("are in the OpenAPI document and counted in /metrics", async () => {
     const doc = (await app.inject({ url: "/docs/json" })).json<{ paths: Record<string, Record<string, unknown>> }>();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/alerts", "/v1/alerts/{id}/ack", "/v1/silences", "/v1/silences/{id}"]));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/alerts", "/v1/alerts/{id}/ack", "/v1/alerts/dead-letters", "/v1/silences", "/v1/silences/{id}"]));
     expect(Object.keys(doc.paths["/v1/silences"]!)).toEqual(expect.arrayContaining(["get", "post"]));
     const text = await registry.metrics();
     expect(text).toMatch(/pulse_alerts_api_requests_total\{route="ack",outcome="ok"[^}]*\} 2\n/);

@@ -123,3 +123,21 @@ export const deleteSilenceSchema = {
   params: { type: "object", properties: { id: { type: "string" } }, required: ["id"] },
   response: { 204: { type: "null" }, ...errors },
 };
+
+export const deadLettersSchema = {
+  summary: "Webhook deliveries that failed their last attempt (newest first)",
+  tags: ["alerts"],
+  querystring: { type: "object", properties: { limit: str("Most entries (1–1000, default 100)") } },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        deadLetters: {
+          type: "array",
+          items: { type: "object", properties: { key: { type: "string" }, url: { type: "string" }, attempts: { type: "integer" }, error: { type: "string" }, at: { type: "string" }, type: { type: "string" }, alertId: { type: "string" } } },
+        },
+      },
+    },
+    ...errors,
+  },
+};

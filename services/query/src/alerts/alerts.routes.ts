@@ -14,7 +14,7 @@ import { assertKnownParams, parseInstant, parsePositiveInt } from "../params-fns
 import { query } from "../route-context";
 import type { AlertMetrics } from "./alert-metrics";
 import type { AlertStore } from "./alert-store";
-import { ackSchema, createSilenceSchema, deleteSilenceSchema, listAlertsSchema, listSilencesSchema } from "./alerts.openapi";
+import { ackSchema, createSilenceSchema, deadLettersSchema, deleteSilenceSchema, listAlertsSchema, listSilencesSchema } from "./alerts.openapi";
 import { HISTORY_COLUMNS, historyRow } from "./history";
 
 export interface AlertRouteDeps {
@@ -86,7 +86,7 @@ export function registerAlertRoutes(app: FastifyInstance, d: AlertRouteDeps): vo
     assertKnownParams(q, ["state", "touchpoint", "rule", "from", "to", "limit"]);
     const state = q.state ?? "active";
     if (typeof state !== "string" || !["active", "history", "all"].includes(state))
-      throw new BadRequestError("invalid_parameter", `state '${String(state)}' is unknown; use active, history or all`, { parameter: "state" });
+      throw new BadRequestError("invalid_parameter", `state '${typeof state === "string" ? state : JSON.stringify(state)}' is unknown; use active, history or all`, { parameter: "state" });
     for (const name of ["touchpoint", "rule"] as const) {
       const v = q[name];
       if (v !== undefined && (typeof v !== "string" || !NAME.test(v))) throw new BadRequestError("invalid_parameter", `${name} must be 1–64 characters of a–z, 0–9 or _`, { parameter: name });
@@ -152,6 +152,15 @@ export function registerAlertRoutes(app: FastifyInstance, d: AlertRouteDeps): vo
     d.logger.info({ tenant: request.tenant, alert: alert.id, by: alert.ackedBy }, "alert acknowledged");
     count("ack", "ok");
     return alertView(alert);
+  });
+
+  app.get("/v1/alerts/dead-letters", routeOptions(deadLettersSchema), async (request: FastifyRequest) => {
+    const q = query(request.query);
+    assertKnownParams(q, ["limit"]);
+    const limit = parsePositiveInt(q, "limit", 100, 1000);
+    const dead = await d.store.deadLetters(request.tenant, limit);
+    count("dead_letters", "ok");
+    return { deadLetters: dead.map((x) => ({ key: x.key, url: x.url, attempts: x.attempts, error: x.error, at: iso(x.at), type: x.notification.type, alertId: x.notification.alert.id })) };
   });
 
   app.get("/v1/silences", routeOptions(listSilencesSchema), async (request: FastifyRequest) => {

@@ -14,6 +14,7 @@ import { createAlertMetrics, type AlertMetrics } from "./alert-metrics";
 import { createAlertStore, type AlertStore } from "./alert-store";
 import { createAlertEvaluator } from "./evaluator";
 import { startAlertScheduler } from "./scheduler";
+import { startWebhookDelivery, type WebhookMap } from "./webhooks";
 
 export interface AlertingHandle {
   readonly store: AlertStore;
@@ -29,6 +30,9 @@ export async function startAlerting(d: {
   readonly catalogues: CatalogueSource;
   readonly tenants: readonly string[];
   readonly lagMinutes: number;
+  readonly webhooks: WebhookMap;
+  readonly webhookAttempts: number;
+  readonly webhookBackoffMs: number;
   readonly logger: Logger;
   readonly registry: Registry;
   readonly shutdown: Shutdown;
@@ -60,5 +64,15 @@ export async function startAlerting(d: {
     },
   });
   d.shutdown.add({ name: "alert scheduler", run: () => scheduler.close(), deadlineMs: 10_000 });
+  const delivery = await startWebhookDelivery({
+    queues,
+    webhooks: d.webhooks,
+    store,
+    logger,
+    attempts: d.webhookAttempts,
+    backoffMs: d.webhookBackoffMs,
+    onDelivered: (ok) => metrics.webhooks.inc({ outcome: ok ? "delivered" : "dead_lettered" }),
+  });
+  d.shutdown.add({ name: "alert delivery", run: () => delivery.close(), deadlineMs: 10_000 });
   return { store, metrics };
 }
