@@ -221,3 +221,4 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
 export { loadQueryConfig, type QueryConfig } from "./config";
 export { parseCatalogue, noTargets, targetsFromFile, fromCatalogue, type TargetsProvider } from "./catalogue";
 export { parseTokenSpec, type TokenEntry } from "./tokens";
+export { runBacktest, formatBacktest, parseRulesFile } from "./alerts/backtest";

@@ -12,7 +12,7 @@ import { silentLogger, unwrap } from "@pulse/kit";
 import { createQueueFactory, createRedis, redisReady, type Queue, type Redis } from "@pulse/redis";
 import { EVENT_COLUMNS, eventRow, openTestDb, prng, type RawEvent } from "../fixtures.test-helper";
 import { createAlertStore, type AlertStore } from "./alert-store";
-import { evaluateSpan } from "./evaluate-span";
+import { formatBacktest, runBacktest } from "./backtest";
 import { createAlertEvaluator } from "./evaluator";
 
 const MIN = 60_000;
@@ -85,12 +85,14 @@ const catalogues = { forTenant: () => CATALOGUE };
 const firingOf = (ns: readonly Notification[]) => ns.filter((n) => n.type === "firing");
 
 describe("alert evaluator (chDB + Redis + BullMQ)", () => {
-  // The reference: one uninterrupted replay of the whole span (what `pulse alerts backtest` runs).
+  // The reference: `pulse alerts backtest` over the whole span (one uninterrupted replay).
   let reference: Notification[] = [];
 
   it("finds the planted drop at the right touchpoint, with evidence, and nothing in three in-control weeks elsewhere", async () => {
-    const r = await evaluateSpan({ reader, tenant: TENANT, catalogue: CATALOGUE, from: START, to: T0 + DAYS * DAY, states: new Map() });
+    const r = await runBacktest({ reader, tenant: TENANT, catalogue: CATALOGUE, from: START, to: T0 + DAYS * DAY });
     reference = r.notifications;
+    expect(r.minutes).toBe(21 * 1440);
+    expect(formatBacktest(reference)).toMatch(/ firing +warning +t3 /);
     const firing = firingOf(reference);
     expect(firing.map((n) => n.alert.touchpoint)).toContain("t3");
     // in control: no alert at all before the shift, and none at the other touchpoints ever
@@ -112,7 +114,7 @@ describe("alert evaluator (chDB + Redis + BullMQ)", () => {
     expect(ev.since!).toBeLessThanOrEqual(first.minute);
   }, 600_000);
 
-  it("live: a run that dies after committing, restarted, neither repeats nor skips a notification; a duplicate run adds nothing", async () => {
+  it("live equals the backtest: a run that dies after committing, restarted, neither repeats nor skips a notification; a duplicate run adds nothing", async () => {
     let clock = START + 16 * DAY + 2 * MIN; // through day 29 23:59: before the shift
     const base = { reader, writer, store, catalogues, logger: silentLogger, now: () => clock, startAt: START, lagMinutes: 2, maxMinutesPerRun: 40 * 1440 };
     const live = createAlertEvaluator({ ...base, notifications: notify });
