@@ -10,6 +10,7 @@ export {
   silenced,
   MinuteGapError,
   type Alert,
+  type AlertContext,
   type Evidence,
   type MonitorInput,
   type MonitorState,

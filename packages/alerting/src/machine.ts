@@ -29,6 +29,17 @@ export interface Evidence {
   readonly p: number;
   readonly since: number | null;
   readonly fdr: { readonly q: number; readonly monitors: number };
+  /** added by the evaluator from the stored events (channel/segment contributions, topics, comments) */
+  readonly context?: AlertContext;
+}
+
+export interface AlertContext {
+  readonly window: { readonly from: number; readonly to: number };
+  /** per channel and segment: n, the score, and its contribution n_g/n · (value_g − reference) */
+  readonly breakdown: ReadonlyArray<{ readonly channel: string; readonly segment: string; readonly n: number; readonly value: number | null; readonly contribution: number | null }>;
+  readonly topics: ReadonlyArray<{ readonly topic: string; readonly count: number }>;
+  /** a few recent comments of the window, as stored (PII already redacted by the worker) */
+  readonly comments: ReadonlyArray<{ readonly at: string; readonly text: string }>;
 }
 
 export interface Alert {

@@ -75,7 +75,7 @@ describe("GET /v1/alerts", () => {
     expect(r.status).toBe(200);
     const active = r.body.active as Array<Record<string, unknown>>;
     expect(active).toHaveLength(1);
-    expect(active[0]).toMatchObject({ id: alertId, touchpoint: "phone", ruleId: "nps_target", status: "firing", ackedBy: null, dashboard: "/dashboard/?touchpoint=phone" });
+    expect(active[0]).toMatchObject({ id: alertId, touchpoint: "phone", ruleId: "nps_target", status: "firing", ackedBy: null, dashboard: "/?touchpoint=phone" });
     const ev = active[0]!.evidence as { reference: unknown; value: { n: number; value: number } };
     expect(ev.reference).toEqual({ kind: "target", value: 50 });
     expect(ev.value.n).toBeGreaterThanOrEqual(4);

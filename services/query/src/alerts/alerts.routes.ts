@@ -45,7 +45,7 @@ export function alertView(a: Alert): Record<string, unknown> {
     ackedAt: iso(a.ackedAt),
     ackedBy: a.ackedBy,
     evidence: a.evidence,
-    dashboard: `/dashboard/?touchpoint=${encodeURIComponent(a.touchpoint)}`,
+    dashboard: `/?touchpoint=${encodeURIComponent(a.touchpoint)}`,
   };
 }
 

@@ -3,7 +3,8 @@
  * touchpoint's baseline over whole days before a day. Values only ever reach SQL as bound parameters.
  */
 import type { Reader } from "@pulse/clickhouse";
-import { addTally, tallyOf, type Baseline, type Tally } from "@pulse/alerting";
+import { METRICS, addTally, tallyOf, type Alert, type AlertContext, type Baseline, type Tally } from "@pulse/alerting";
+import type { AlertMetric } from "@pulse/catalogue";
 
 export const DAY_MS = 86_400_000;
 
@@ -84,4 +85,52 @@ export async function readBaselines(reader: Reader, tenant: string, dayStart: nu
     out.set(tp, { days: span, tally, eventsPerMinute: rates });
   }
   return out;
+}
+
+/**
+ * What explains an alert, over [from, to) at its touchpoint: the metric per channel and segment
+ * with its contribution to the gap from the reference, the top topics of complaints and unhappy
+ * answers, and the latest comments (the worker stores text already redacted).
+ */
+export async function readAlertContext(reader: Reader, tenant: string, alert: Alert, from: number, to: number): Promise<AlertContext> {
+  const p = { tenant, tp: alert.touchpoint, from: secs(from), to: secs(to) };
+  const [groups, topics, comments] = await Promise.all([
+    reader.query<TallyRow & { channel: string; segment: string }>(
+      `SELECT touchpoint, channel, segment, ${SUMS} FROM rollup_minute
+       WHERE tenant = {tenant:String} AND touchpoint = {tp:String} AND bucket >= toDateTime({from:UInt32}, 'UTC') AND bucket < toDateTime({to:UInt32}, 'UTC')
+       GROUP BY touchpoint, channel, segment`,
+      p,
+    ),
+    reader.query<{ topic: string; count: number }>(
+      `SELECT topic, count() AS count FROM feedback_events ARRAY JOIN topics AS topic
+       WHERE tenant = {tenant:String} AND touchpoint = {tp:String} AND occurred_at >= toDateTime64({from:UInt32}, 3, 'UTC') AND occurred_at < toDateTime64({to:UInt32}, 3, 'UTC')
+         AND (type = 'complaint.opened' OR ifNull(nps, 10) <= 6 OR ifNull(csat, 5) <= 2)
+       GROUP BY topic ORDER BY count DESC, topic LIMIT 5`,
+      p,
+    ),
+    reader.query<{ at: string; text: string }>(
+      `SELECT toString(occurred_at) AS at, substring(text, 1, 280) AS text FROM feedback_events
+       WHERE tenant = {tenant:String} AND touchpoint = {tp:String} AND occurred_at >= toDateTime64({from:UInt32}, 3, 'UTC') AND occurred_at < toDateTime64({to:UInt32}, 3, 'UTC') AND text != ''
+       ORDER BY occurred_at DESC, event_id LIMIT 3`,
+      p,
+    ),
+  ]);
+  const m = alert.metric === "fcr" ? null : METRICS[alert.metric as Exclude<AlertMetric, "fcr">];
+  const rows = groups.map((g) => ({ channel: g.channel, segment: g.segment, t: toTally(g) }));
+  const total = m ? rows.reduce((a, r) => a + m.n(r.t), 0) : 0;
+  const ref = alert.evidence.reference.value;
+  const breakdown = rows
+    .map((r) => {
+      const s = m ? m.score(r.t) : null;
+      const n = m ? m.n(r.t) : 0;
+      const value = s?.value ?? null;
+      return { channel: r.channel, segment: r.segment, n, value, contribution: value === null || total === 0 ? null : (n / total) * (value - ref) };
+    })
+    .sort((a, b) => (a.contribution ?? 0) * -alertBad(alert) - (b.contribution ?? 0) * -alertBad(alert) || b.n - a.n);
+  return { window: { from, to }, breakdown, topics: topics.map((t) => ({ topic: t.topic, count: Number(t.count) })), comments };
+}
+
+/** +1 when higher values are worse for the alert's metric. */
+function alertBad(alert: Alert): number {
+  return alert.metric === "fcr" ? -1 : METRICS[alert.metric as Exclude<AlertMetric, "fcr">].bad;
 }

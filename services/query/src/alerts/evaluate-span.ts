@@ -6,7 +6,7 @@ import { catalogueForTenant, rulesForTouchpoint, targetsFor, type AlertsSection,
 import type { Reader } from "@pulse/clickhouse";
 import { EMPTY_TALLY, MINUTE, evaluateMinute, type Baseline, type MonitorState, type Notification, type Silence } from "@pulse/alerting";
 import { monitorKey } from "./alert-store";
-import { DAY_MS, readBaselines, readMinuteTallies } from "./alerts.sql";
+import { DAY_MS, readAlertContext, readBaselines, readMinuteTallies } from "./alerts.sql";
 
 export interface SpanResult {
   readonly states: Map<string, MonitorState>;
@@ -71,7 +71,20 @@ export async function evaluateSpan(opts: {
         states.set(k, r.states[i]!);
         changed.add(k);
       });
-      notifications.push(...r.notifications);
+      for (const n of r.notifications) {
+        if (n.type !== "firing") {
+          notifications.push(n);
+          continue;
+        }
+        // explain it from the stored events: the statistic's run (at least the last hour)
+        const from = Math.min(n.alert.evidence.since ?? minute, minute - 59 * MINUTE);
+        const context = await readAlertContext(reader, tenant, n.alert, from, minute + MINUTE);
+        const alert = { ...n.alert, evidence: { ...n.alert.evidence, context } };
+        notifications.push({ ...n, alert });
+        const k = monitorKey(n.alert.ruleId, n.alert.touchpoint);
+        const st = states.get(k);
+        if (st?.alert?.id === alert.id) states.set(k, { ...st, alert });
+      }
       minutes++;
     }
     dayFrom = dayTo;

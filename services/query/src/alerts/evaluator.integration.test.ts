@@ -44,12 +44,15 @@ function generate(): RawEvent[] {
       const [pp, pd] = shifted ? [0.35, 0.35] : [0.5, 0.2];
       const u = rand();
       const nps = u < pp ? 9 + Math.floor(rand() * 2) : u < pp + pd ? Math.floor(rand() * 7) : 7 + Math.floor(rand() * 2);
-      out.push({ tenant: TENANT, id: `e${id++}`, type: "survey.response", at: m + Math.floor(rand() * MIN), touchpoint: tp, channel: rand() < 0.5 ? "phone" : "web", segment: "all", journeyStage: "service", customer: `c${id}`, nps });
+      // after the shift, t3's detractors name "hold_time" more often than anything else
+      const topics = nps <= 6 ? (shifted && rand() < 0.6 ? ["hold_time"] : ["billing"]) : [];
+      out.push({ tenant: TENANT, id: `e${id++}`, type: "survey.response", at: m + Math.floor(rand() * MIN), touchpoint: tp, channel: rand() < 0.5 ? "phone" : "web", segment: "all", journeyStage: "service", customer: `c${id}`, nps, topics });
     }
   }
   return out;
 }
 
+let events: RawEvent[] = [];
 let ch: ClickHouse;
 let reader: Reader;
 let writer: Awaited<ReturnType<typeof openTestDb>>["writer"];
@@ -63,9 +66,17 @@ beforeAll(async () => {
   ch = db.ch;
   reader = db.reader;
   writer = db.writer;
-  const events = generate();
+  events = generate();
   for (let i = 0; i < events.length; i += 50_000)
     await writer.insert("feedback_events", EVENT_COLUMNS, events.slice(i, i + 50_000).map(eventRow), { dedupToken: `alerts-test-${i}` });
+  // three comments at t3 after the shift (stored text is already redacted by the worker)
+  const at = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 23);
+  await writer.insert(
+    "feedback_events",
+    ["tenant", "event_id", "type", "schema_version", "occurred_at", "received_at", "source", "touchpoint", "touchpoint_raw", "journey_stage", "channel", "customer_id", "segment", "text"],
+    [1, 2, 3].map((k) => [TENANT, `comment${k}`, "survey.response", 1, at(SHIFT_AT + k * 600_000), at(SHIFT_AT + k * 600_000), "test", "t3", "t3", "service", "phone", `cc${k}`, "all", `on hold for ages [PHONE] (${k})`]),
+    { dedupToken: "alerts-test-comments" },
+  );
   const url = inject("stack").REDIS_URL;
   redis = createRedis({ url, keyPrefix: `pulse-test:alerts:${randomUUID()}:` });
   await redisReady(redis);
@@ -112,6 +123,21 @@ describe("alert evaluator (chDB + Redis + BullMQ)", () => {
       expect(ev.reference).toEqual({ kind: "target", value: 0 });
     }
     expect(ev.since!).toBeLessThanOrEqual(first.minute);
+    // the explanation: channels add up to the value's n and to its gap from the reference
+    const ctx = ev.context!;
+    expect(ctx.breakdown.map((b) => b.channel).sort()).toEqual(["phone", "web"]);
+    if (ctx.window.from === ev.since) {
+      expect(ctx.breakdown.reduce((a, b) => a + b.n, 0)).toBe(ev.value.n);
+      expect(ctx.breakdown.reduce((a, b) => a + b.contribution!, 0)).toBeCloseTo(ev.value.value! - ev.reference.value, 9);
+    }
+    // topics: counted independently from the generated events of the window at t3
+    const counts = new Map<string, number>();
+    for (const e of events)
+      if (e.touchpoint === "t3" && e.at >= ctx.window.from && e.at < ctx.window.to && (e.nps ?? 10) <= 6) for (const t of e.topics ?? []) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const expectedTopics = [...counts].map(([topic, count]) => ({ topic, count })).sort((a, b) => b.count - a.count || a.topic.localeCompare(b.topic));
+    expect(ctx.topics).toEqual(expectedTopics.slice(0, 5));
+    expect(ctx.topics.map((t) => t.topic)).toContain("hold_time");
+    if (first.minute > SHIFT_AT + 30 * MIN) expect(ctx.comments.map((c) => c.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^on hold for ages \[PHONE\] \(\d\)$/)]));
   }, 600_000);
 
   it("live equals the backtest: a run that dies after committing, restarted, neither repeats nor skips a notification; a duplicate run adds nothing", async () => {

@@ -36,7 +36,7 @@ export function webhookBody(n: Notification, format: Webhook["format"], dashboar
         { type: "section", text: { type: "mrkdwn", text: `*${text}*` } },
         {
           type: "context",
-          elements: [{ type: "mrkdwn", text: `${ev.statistic.name} ${ev.statistic.value.toFixed(2)} ≥ ${ev.statistic.threshold.toFixed(2)} · since ${ev.since === null ? "—" : new Date(ev.since).toISOString()} · <${dashboardBase}/dashboard/?touchpoint=${encodeURIComponent(a.touchpoint)}|dashboard> · alert ${a.id}` }],
+          elements: [{ type: "mrkdwn", text: `${ev.statistic.name} ${ev.statistic.value.toFixed(2)} ≥ ${ev.statistic.threshold.toFixed(2)} · since ${ev.since === null ? "—" : new Date(ev.since).toISOString()} · <${dashboardBase}/?touchpoint=${encodeURIComponent(a.touchpoint)}|dashboard> · alert ${a.id}` }],
         },
       ],
     });
