@@ -11,31 +11,11 @@
  */
 import { AlertRule, rulesForTouchpoint, type ResolvedRule } from "@pulse/catalogue";
 import { addTally, EMPTY_TALLY, evaluateMinute, tallyOf, type Baseline, type MonitorState, type Tally } from "../src/index";
+import { mulberry32, poisson } from "../src/sim.test-helper";
 
 const MIN = 60_000;
 const DAY_MIN = 1440;
 const T0 = Date.UTC(2026, 0, 5);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function poisson(rand: () => number, mu: number): number {
-  const l = Math.exp(-mu);
-  let k = 0;
-  let p = rand();
-  while (p > l) {
-    k++;
-    p *= rand();
-  }
-  return k;
-}
 
 interface Truth { promoter: number; detractor: number }
 const IN_CONTROL: Truth = { promoter: 0.5, detractor: 0.2 }; // NPS 30

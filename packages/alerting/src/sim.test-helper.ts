@@ -1,29 +1,9 @@
 /** Seeded generators of per-minute tallies with known truth (test-only). */
-import { addTally, tallyOf, type Tally } from "./tally";
+import { mulberry32, poisson } from "../../scoring/src/prng.test-helper";
 import type { Baseline } from "./monitor";
+import { addTally, tallyOf, type Tally } from "./tally";
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Knuth's Poisson sampler (small means). */
-export function poisson(rand: () => number, mu: number): number {
-  const l = Math.exp(-mu);
-  let k = 0;
-  let p = rand();
-  while (p > l) {
-    k++;
-    p *= rand();
-  }
-  return k;
-}
+export { mulberry32, poisson };
 
 export interface Truth {
   /** answers per minute (Poisson mean) */

@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../prng.test-helper";
+import { mulberry32, poisson } from "../prng.test-helper";
 import { cusumThreshold, initialCusum, markovChainArl, poissonCusum, stepCusum } from "./cusum";
 import { initialPoissonE, stepPoissonE } from "./poisson";
 
-function poisson(rand: () => number, mu: number): number {
-  // Knuth: count uniforms until their product drops below e^−μ
-  const l = Math.exp(-mu);
-  let k = 0;
-  let p = rand();
-  while (p > l) {
-    k++;
-    p *= rand();
-  }
-  return k;
-}
 
 describe("Poisson e-process", () => {
   it("adds λk − m·e·(e^λ − 1) with the bet from the discounted past rate", () => {
