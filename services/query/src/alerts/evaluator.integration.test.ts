@@ -3,7 +3,10 @@
  * BullMQ from the test stack, on generated history with known truth: five weeks of NPS answers at
  * six touchpoints, in control everywhere except a planted drop at one touchpoint.
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseCatalogue, type TouchpointCatalogue } from "@pulse/catalogue";
 import type { ClickHouse, Reader } from "@pulse/clickhouse";
@@ -53,7 +56,8 @@ function generate(): RawEvent[] {
 }
 
 let events: RawEvent[] = [];
-let ch: ClickHouse;
+let dbDir = "";
+let ch: ClickHouse | null;
 let reader: Reader;
 let writer: Awaited<ReturnType<typeof openTestDb>>["writer"];
 let redis: Redis;
@@ -63,6 +67,7 @@ let notify: Queue;
 
 beforeAll(async () => {
   const db = await openTestDb();
+  dbDir = db.dir;
   ch = db.ch;
   reader = db.reader;
   writer = db.writer;
@@ -91,6 +96,20 @@ afterAll(async () => {
   redis?.disconnect();
   await ch?.close();
 });
+
+/** Runs the evaluator in its own process; resolves with its exit signal (null when it finished). */
+function evaluatorProcess(opts: object, killAfterMs: number | null): Promise<NodeJS.Signals | null> {
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./evaluator-process.test-helper.ts", import.meta.url)), JSON.stringify(opts)], { stdio: ["ignore", "pipe", "inherit"] });
+  const timer = killAfterMs === null ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      if (signal === null && code !== 0) reject(new Error(`evaluator process exited with ${code}`));
+      else resolve(signal);
+    });
+  });
+}
 
 const catalogues = { forTenant: () => CATALOGUE };
 const firingOf = (ns: readonly Notification[]) => ns.filter((n) => n.type === "firing");
@@ -170,5 +189,29 @@ describe("alert evaluator (chDB + Redis + BullMQ)", () => {
       { t: TENANT },
     );
     expect(rows.map((r) => `${r.alert_id}:${r.event}`).sort()).toEqual(reference.map((n) => `${n.alert.id}:${n.type}`).sort());
+  }, 600_000);
+
+  it("a killed (SIGKILL) and restarted evaluator process neither repeats nor skips a notification", async () => {
+    // the embedded store has one owner at a time: hand it to the child processes
+    await ch!.close();
+    ch = null;
+    const keyPrefix = `pulse-test:alerts-kill:${randomUUID()}:`;
+    const queuePrefix = `pulse-test-alerts-kill-${randomUUID()}`;
+    const opts = { path: join(dbDir, "db"), database: "pulse_query_test", redisUrl: inject("stack").REDIS_URL, keyPrefix, queuePrefix, catalogue: CATALOGUE, startAt: START, now: T0 + DAYS * DAY + 2 * MIN };
+    const kills: Array<NodeJS.Signals | null> = [];
+    for (const ms of [9_000, 14_000, 20_000]) kills.push(await evaluatorProcess(opts, ms));
+    expect(kills).toContain("SIGKILL"); // at least one run died mid-way
+    expect(await evaluatorProcess(opts, null)).toBeNull(); // the last one runs to the end
+    const killQueue = createQueueFactory({ redis: { url: inject("stack").REDIS_URL }, prefix: queuePrefix }).queue("pulse-alert-notifications");
+    const jobs = await killQueue.getJobs(["waiting", "delayed", "active", "completed", "failed"]);
+    const keys = jobs.map((j) => (j.data as Notification).key).sort();
+    expect(keys).toEqual(reference.filter((n) => !n.silenced).map((n) => n.key).sort());
+    const killRedis = createRedis({ url: inject("stack").REDIS_URL, keyPrefix });
+    const killStore = createAlertStore(killRedis);
+    expect((await killStore.read(TENANT)).cursor).toBe(T0 + DAYS * DAY - MIN);
+    expect(await killStore.outbox(TENANT)).toEqual([]);
+    killRedis.disconnect();
+    await killQueue.obliterate({ force: true });
+    await killQueue.close();
   }, 600_000);
 });
