@@ -146,6 +146,13 @@ describe("silences", () => {
     expect((await call("GET", "/v1/alerts/dead-letters", OTHER)).body.deadLetters).toEqual([]);
   });
 
+  it("every alert route answers 401 without a token", async () => {
+    for (const [method, url] of [["GET", "/v1/alerts"], ["POST", `/v1/alerts/${alertId}/ack`], ["GET", "/v1/alerts/dead-letters"], ["GET", "/v1/silences"], ["POST", "/v1/silences"], ["DELETE", "/v1/silences/x"]] as const) {
+      const res = await app.inject({ method, url });
+      expect(res.statusCode, `${method} ${url}`).toBe(401);
+    }
+  });
+
   it("are in the OpenAPI document and counted in /metrics", async () => {
     const doc = (await app.inject({ url: "/docs/json" })).json<{ paths: Record<string, Record<string, unknown>> }>();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/alerts", "/v1/alerts/{id}/ack", "/v1/alerts/dead-letters", "/v1/silences", "/v1/silences/{id}"]));
