@@ -2,6 +2,8 @@ import { canonicalName as slug, TenantId } from "@pulse/contract";
 import { PulseError, err, ok, type Result } from "@pulse/kit";
 import { z } from "zod";
 import { CasePolicy } from "./cases";
+import { AlertsSection, mergeAlerts } from "./alert-rules";
+import { Name } from "./names";
 
 /**
  * The touchpoint catalogue (data, usually JSON): the canonical touchpoints with their journey stage
@@ -17,11 +19,6 @@ import { CasePolicy } from "./cases";
  * Target units (the same as the scores the query service serves): nps in points (−100..100),
  * csatTop2 in percent (0..100), fcr as a share (0..1), ces as the 1–7 mean.
  */
-const Name = z
-  .string()
-  .refine((s) => s.length > 0 && slug(s) === s, {
-    error: (i) => `must be a canonical name (lowercase letters, digits and _, e.g. cabin_crew)${typeof i.input === "string" && slug(i.input) ? `: use "${slug(i.input)}"` : ""}`,
-  });
 
 export const ScoreTargets = z.strictObject({
   nps: z.number().min(-100).max(100).optional(),
@@ -61,6 +58,8 @@ export const TenantOverride = z.strictObject({
   sourceAliases: z.record(z.string().min(1), z.record(z.string().min(1), Name)).default({}),
   /** The tenant's follow-up case policy: replaces the shared one whole. */
   cases: CasePolicy.optional(),
+  /** alert rules of this tenant: merged by rule id over the shared ones */
+  alerts: AlertsSection.optional(),
 });
 export type TenantOverride = z.infer<typeof TenantOverride>;
 
@@ -77,6 +76,8 @@ export const TouchpointCatalogue = z
     tenants: z.record(TenantId, TenantOverride).default({}),
     /** Follow-up cases: triggers, SLA, teams, routing (see cases.ts; absent = the defaults). */
     cases: CasePolicy.optional(),
+    /** alert rules (see alert-rules.ts); every touchpoint also gets DEFAULT_ALERT_RULES */
+    alerts: AlertsSection.optional(),
   })
   .superRefine((cat, ctx) => {
     for (const [tenant, o] of Object.entries(cat.tenants)) {
@@ -279,6 +280,7 @@ export function catalogueForTenant(cat: TouchpointCatalogue, tenant: string): To
     sourceAliases,
     tenants: {},
     ...(o.cases ?? cat.cases ? { cases: o.cases ?? cat.cases } : {}),
+    ...(cat.alerts || o.alerts ? { alerts: mergeAlerts(cat.alerts, o.alerts) } : {}),
   };
   byTenant.set(tenant, merged);
   return merged;

@@ -35,3 +35,18 @@ export {
   type CaseSeverity,
   type CaseTrigger,
 } from "./cases";
+export {
+  AlertRule,
+  AlertsSection,
+  ALERT_METRICS,
+  ALERT_KINDS,
+  SEVERITIES,
+  METRIC_RULES,
+  DEFAULT_ALERT_RULES,
+  mergeAlerts,
+  rulesForTouchpoint,
+  type AlertMetric,
+  type AlertKind,
+  type AlertRuleInput,
+  type ResolvedRule,
+} from "./alert-rules";

@@ -10,6 +10,7 @@ export const QUEUE_NAMES = {
   import: "pulse-import",
   replay: "pulse-replay",
   alerts: "pulse-alerts",
+  alertNotifications: "pulse-alert-notifications",
   followUps: "pulse-follow-ups",
   fcrWindows: "pulse-fcr-windows",
 } as const;

@@ -127,3 +127,4 @@ export {
   type RecoveryRate,
   type Share,
 } from "./recovery-rate";
+export * from "./sequential/index";

@@ -7,3 +7,15 @@ export const mulberry32 = seededRandom;
 export function randomInts(rand: () => number, count: number, lo: number, hi: number): number[] {
   return Array.from({ length: count }, () => lo + Math.floor(rand() * (hi - lo + 1)));
 }
+
+/** Poisson(mu) by Knuth's method (small means). */
+export function poisson(rand: () => number, mu: number): number {
+  const l = Math.exp(-mu);
+  let k = 0;
+  let p = rand();
+  while (p > l) {
+    k++;
+    p *= rand();
+  }
+  return k;
+}

@@ -18,6 +18,8 @@ const HELP = `pulse — customer feedback in, live CX scores out
   pulse status [--json]             lag, stalled partitions, freshness, dead letters by reason
   pulse catalogue load <file> --tenant <t> | show --tenant <t> | remove --tenant <t>
                                     the tenant's touchpoint catalogue (enrichment and query targets)
+  pulse alerts backtest --tenant <t> --from <date> --to <date> [--rules <file>] [--json]
+                                    replay alert evaluation over stored rollups: every alert that would have fired
   pulse test                        (from ./pulse) install, start what the tests need, run every test
   pulse bench collector|pipeline|query  (from ./pulse) a bench; each starts what it needs
 
@@ -40,6 +42,10 @@ async function run(argv: string[]): Promise<number> {
       return replayCommand(ctx, args);
     case "catalogue":
       return catalogueCommand(ctx, args);
+    case "alerts": {
+      const { alertsCommand } = await import("./commands/alerts");
+      return alertsCommand(ctx, args);
+    }
     case "status": {
       const { statusCommand } = await import("./commands/status");
       return statusCommand(ctx, args);

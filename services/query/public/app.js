@@ -5,6 +5,7 @@
 import { gapText, headline } from "./cards.js";
 import { renderJourney } from "./journey.js";
 import { actionMarkers, actionsByTouchpoint, renderActionList } from "./actions.js";
+import { renderAlerts } from "./alerts.js";
 
 const TOKEN_KEY = "pulse.readToken";
 const COLORS = ["#58a6ff", "#3fb950", "#d29922", "#f85149", "#bc8cff", "#39c5cf", "#ff7b72", "#e3b341"];
@@ -395,6 +396,7 @@ function connect() {
 
 function start() {
   state.actionsLoad = refreshActions().catch(handleError);
+  refreshAlerts();
   connect();
   refreshTrend().catch(handleError);
   refreshSparks().catch(handleError);
@@ -424,6 +426,23 @@ window.addEventListener("resize", throttle(() => {
   if (state.trend) state.trend.setSize({ width: Math.max(300, $("trend").clientWidth), height: Math.max(220, Math.round(window.innerHeight * 0.32)) });
 }, 250));
 setInterval(() => refreshSlow(), 30_000);
+
+// ---------------------------------------------------------------- alerts
+
+let alertsOff = false;
+async function refreshAlerts() {
+  if (!state.token || alertsOff) return;
+  try {
+    renderAlerts($("alerts-active"), $("alerts-history"), await api("/v1/alerts", { state: "all", limit: "50" }));
+  } catch (e) {
+    // a query service without alerting has no such route: hide the panel for good
+    if (String(e.message).includes("404") || String(e.message).includes("not found")) {
+      alertsOff = true;
+      $("alerts-panel").hidden = true;
+    } else handleError(e);
+  }
+}
+setInterval(() => refreshAlerts(), 10_000);
 
 state.token = readToken();
 if (state.token) start();

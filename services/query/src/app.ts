@@ -3,7 +3,7 @@
  * (tests pass a real chDB reader, a real Redis or none, and their own clock).
  */
 import type { FastifyInstance } from "fastify";
-import { clickhouseConfigFromEnv, createReader, migrate, openClickHouse, type ClickHouse, type Reader } from "@pulse/clickhouse";
+import { clickhouseConfigFromEnv, createReader, createWriter, migrate, openClickHouse, type ClickHouse, type Reader } from "@pulse/clickhouse";
 import { createHttpServer, type OpsAddress } from "@pulse/http";
 import { createMetricsRegistry, type Logger, type Registry, type Shutdown } from "@pulse/kit";
 import { createRedis, type Redis } from "@pulse/redis";
@@ -25,6 +25,10 @@ import { queryAuthenticator } from "./query-auth";
 import { registerActionsRoutes } from "./actions.routes";
 import { createActionEffects } from "./actions.service";
 import { createSqlActionStore, type ActionStore } from "./actions.store";
+import { registerAlertRoutes, type AlertRouteDeps } from "./alerts/alerts.routes";
+import { createAlertMetrics } from "./alerts/alert-metrics";
+import type { AlertStore } from "./alerts/alert-store";
+import { startAlerting } from "./alerts/start";
 import type { TokenEntry } from "./tokens";
 import { registerCasesRoutes, type CasesDeps } from "./cases.routes";
 import { createCaseRepository, createSlaTimers, type SlaJobData } from "@pulse/cases";
@@ -61,6 +65,8 @@ export interface QueryAppDeps {
   streamLimits?: Partial<StreamLimits>;
   /** Corrective actions (@pulse/store); absent: /v1/actions answers 503. */
   actions?: ActionStore | undefined;
+  /** The alert state (Redis) and history writer; absent: no alert routes. */
+  alerts?: { store: AlertStore; writer?: AlertRouteDeps["writer"]; metrics?: AlertRouteDeps["metrics"] };
   /** Extra readiness check for /readyz. */
   ready?: () => Promise<{ ok: boolean; detail?: Record<string, unknown> }>;
   /** Follow-up cases (/v1/cases): absent, the routes are not served. */
@@ -137,6 +143,8 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   registerActionsRoutes(app, ctx, { store: deps.actions, effects: createActionEffects(service), metrics, now });
   registerDashboardRoutes(app);
   if (deps.cases) registerCasesRoutes(app, deps.cases, deps.reader, { registry: deps.metrics, logger: deps.logger, now });
+  if (deps.alerts)
+    registerAlertRoutes(app, { store: deps.alerts.store, reader: deps.reader, writer: deps.alerts.writer, metrics: deps.alerts.metrics ?? createAlertMetrics(deps.metrics), logger: deps.logger, now: () => now().getTime() });
 
   return Object.assign(app, { queryMetrics: metrics, streamHub: hub, queryService: service });
 }
@@ -198,13 +206,33 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
     shutdown.add({ name: "query follow-up queue", run: () => slaQueue.close(), deadlineMs: 5_000 });
     cases = { repo: createCaseRepository(caseStore), policyOf: (tenant) => casePolicyOf(targets.forTenant(tenant)), timers: createSlaTimers(slaQueue) };
   } else logger.info("/v1/cases and /v1/actions are off: set DATABASE_URL (a Postgres server) for a query service that runs on its own");
+  const registry = deps.metrics ?? createMetricsRegistry("query");
+  const alerting = config.ALERTS_ENABLED
+    ? await startAlerting({
+        reader,
+        writer: createWriter(ch),
+        redis,
+        redisUrl: config.REDIS_URL,
+        queuePrefix: config.QUEUE_PREFIX,
+        catalogues: targets,
+        tenants: [...new Set(config.tokens.map((t) => t.tenant))],
+        lagMinutes: config.ALERTS_LAG_MINUTES,
+        webhooks: config.ALERT_WEBHOOKS,
+        webhookAttempts: config.ALERT_WEBHOOK_ATTEMPTS,
+        webhookBackoffMs: config.ALERT_WEBHOOK_BACKOFF_MS,
+        logger,
+        registry,
+        shutdown,
+      })
+    : undefined;
   const app = await createQueryApp({
     actions: caseStore ? createSqlActionStore(caseStore) : undefined,
     reader,
     redis: config.QUERY_CACHE ? redis : undefined,
     logger,
-    metrics: deps.metrics ?? createMetricsRegistry("query"),
+    metrics: registry,
     tokens: config.tokens,
+    ...(alerting ? { alerts: { store: alerting.store, writer: createWriter(ch), metrics: alerting.metrics } } : {}),
     tokensFile: config.tokensFile,
     ops: { host: config.METRICS_HOST, port: config.METRICS_PORT },
     streamLimits: streamLimitsOf(config),
@@ -225,3 +253,4 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
 export { loadQueryConfig, type QueryConfig } from "./config";
 export { parseCatalogue, noTargets, targetsFromFile, fromCatalogue, type TargetsProvider } from "./catalogue";
 export { parseTokenSpec, type TokenEntry } from "./tokens";
+export { runBacktest, formatBacktest, parseRulesFile } from "./alerts/backtest";

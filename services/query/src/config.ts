@@ -4,6 +4,7 @@ import { clickhouseEnv, commonEnv, fields, httpEnv, loadConfig, opsEnv, redisEnv
 import { ConfigError } from "@pulse/kit";
 import type { StreamLimits } from "./stream-hub";
 import { parseTokenSpec, type TokenEntry } from "./tokens";
+import { WebhookMap } from "./alerts/webhook-config";
 
 export const queryEnvSchema = z
   .object({
@@ -44,6 +45,35 @@ export const queryEnvSchema = z
     QUERY_STREAM_MAX_PER_CLIENT: fields.positiveInt.default(10),
     /** A stream whose client leaves more than this unread is dropped. */
     QUERY_STREAM_MAX_BUFFERED_BYTES: fields.byteSize.default(1024 * 1024),
+    /** Run the alert evaluator (services/query/src/alerts) for the tenants of the tokens. */
+    ALERTS_ENABLED: fields.bool.default(true),
+    /** Minutes a minute waits for late events before it is evaluated. */
+    ALERTS_LAG_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int("must be a whole number").min(0, "must be ≥ 0").max(60, "must be at most 60").default(2),
+    /** BullMQ key prefix: the same as the jobs runner's and the CLI's. */
+    QUEUE_PREFIX: z.string().min(1).default("pulse-bull"),
+    /** Alert webhooks per tenant, JSON: { "<tenant>": [{ "url", "secret" (≥ 16 chars), "format": "json" | "slack" }] }. */
+    ALERT_WEBHOOKS: z
+      .string()
+      .default("{}")
+      .transform((text, ctx) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          ctx.addIssue({ code: "custom", message: "must be a JSON object" });
+          return z.NEVER;
+        }
+        const r = WebhookMap.safeParse(json);
+        if (!r.success) {
+          const i = r.error.issues[0]!;
+          ctx.addIssue({ code: "custom", message: `${i.path.map(String).join(".")}: ${i.message}` });
+          return z.NEVER;
+        }
+        return r.data;
+      }),
+    /** Attempts per webhook delivery before it is dead-lettered, and the first backoff (doubling). */
+    ALERT_WEBHOOK_ATTEMPTS: fields.positiveInt.max(20, "must be at most 20").default(8),
+    ALERT_WEBHOOK_BACKOFF_MS: fields.positiveInt.default(5_000),
   })
   .superRefine((v, ctx) => {
     if ((v.QUERY_TOKENS === undefined) === (v.QUERY_TOKENS_FILE === undefined)) {

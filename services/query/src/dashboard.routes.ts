@@ -17,6 +17,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   "/cards.js": { path: join(PUBLIC_DIR, "cards.js"), type: "text/javascript; charset=utf-8" },
   "/journey.js": { path: join(PUBLIC_DIR, "journey.js"), type: "text/javascript; charset=utf-8" },
   "/actions.js": { path: join(PUBLIC_DIR, "actions.js"), type: "text/javascript; charset=utf-8" },
+  "/alerts.js": { path: join(PUBLIC_DIR, "alerts.js"), type: "text/javascript; charset=utf-8" },
   "/style.css": { path: join(PUBLIC_DIR, "style.css"), type: "text/css; charset=utf-8" },
   "/vendor/uPlot.iife.min.js": { path: join(UPLOT_DIR, "uPlot.iife.min.js"), type: "text/javascript; charset=utf-8" },
   "/vendor/uPlot.min.css": { path: join(UPLOT_DIR, "uPlot.min.css"), type: "text/css; charset=utf-8" },

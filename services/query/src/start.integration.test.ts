@@ -58,7 +58,7 @@ describe("startQuery: one start, two modes, the same readiness", () => {
       await migrate(ch, MIGRATIONS);
       expect(await readyz(url)).toEqual({ status: 200, body: { status: "ready" } });
       const report = await shutdown.stop("test");
-      expect(report.steps.map((s) => s.name)).toEqual(["query http", "query catalogues", "query redis"]);
+      expect(report.steps.map((s) => s.name)).toEqual(["query http", "alert delivery", "alert scheduler", "alert notification queue", "query catalogues", "query redis"]);
       // The caller owns the shared engine: stopping the query service did not close it.
       const rs = await ch.client.query({ query: "SELECT 1 AS one", format: "JSONEachRow" });
       expect(await rs.json()).toEqual([{ one: 1 }]);

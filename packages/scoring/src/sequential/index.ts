@@ -1,0 +1,6 @@
+export * from "./betting";
+export * from "./msprt";
+export * from "./cusum";
+export * from "./silence";
+export * from "./fdr";
+export * from "./poisson";
