@@ -47,7 +47,7 @@ export const NO_RULE = "\u0000";
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** `["body", "nps"]` → `body.nps`; odd keys are bracketed: `attributes["a b"]`, `items[0]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;
@@ -65,7 +65,7 @@ export function subject(path: string): string {
 }
 
 /** Reads the raw input at `path` (own properties only); undefined when absent. */
-export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = input;
   for (const seg of path) {
     if (typeof cur !== "object" || cur === null) return undefined;
