@@ -47,7 +47,7 @@ export const NO_RULE = "\u0000";
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** `["body", "nps"]` → `body.nps`; odd keys are bracketed: `attributes["a b"]`, `items[0]`. */
-function formatPath(path: readonly PropertyKey[]): string {
+export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;
