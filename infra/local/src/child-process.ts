@@ -189,6 +189,3 @@ export function killServersWhenOrphaned(intervalMs = 1_000): void {
   orphanWatch.unref();
 }
 
-export function trackedPids(): number[] {
-  return [...tracked.keys()];
-}

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 /** The last `lines` lines of a (possibly large) log file; "" when it does not exist yet. */
-export function logTail(file: string, lines = 30): string {
+function logTail(file: string, lines = 30): string {
   let fd: number;
   try {
     fd = openSync(file, "r");

@@ -52,7 +52,7 @@ function readOwner(file: string): number | undefined {
 }
 
 /** Removes `<parent>/<pid>-*` folders whose pid no longer runs; their servers died with it. */
-export function pruneDeadOwnerDirs(parent: string): void {
+function pruneDeadOwnerDirs(parent: string): void {
   if (!existsSync(parent)) return;
   for (const name of readdirSync(parent)) {
     const pid = Number.parseInt(name.split("-")[0] ?? "", 10);

@@ -42,7 +42,7 @@ export const PROFILE_PORTS: Record<StackProfile, StackPorts> = {
   },
 };
 
-export function defaultStateDir(root: string, profile: StackProfile): string {
+function defaultStateDir(root: string, profile: StackProfile): string {
   return profile === "dev" ? join(root, "data", "local-stack") : join(root, ".cache", "test-stack");
 }
 

@@ -7,7 +7,6 @@ import { z } from "zod";
 import { contractRegistry } from "./registry";
 
 export const MAX_ATTRIBUTES = 50;
-export const MAX_ATTRIBUTE_KEY_LENGTH = 64;
 export const MAX_ATTRIBUTE_STRING_LENGTH = 1024;
 
 /** Keys that mutate or shadow an object's prototype when assigned. Rejected as `forbidden_key`. */
@@ -20,7 +19,7 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
 // The negative lookahead keeps the forbidden keys out of the generated JSON Schema as well.
 const ATTRIBUTE_KEY_PATTERN =
   /^(?!(?:__proto__|constructor|prototype)$)[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
-export const ATTRIBUTE_KEY_RULE =
+const ATTRIBUTE_KEY_RULE =
   "must be 1–64 characters of A–Z, a–z, 0–9, '_', '.' or '-', starting with a letter or '_'";
 
 const VALUE_RULE = `must be a string (at most ${MAX_ATTRIBUTE_STRING_LENGTH} characters), a finite number, a boolean or null`;

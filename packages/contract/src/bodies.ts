@@ -21,23 +21,23 @@ import { contractRegistry } from "./registry";
 const HOUR = 3600;
 const DAY = 24 * HOUR;
 
-export const NPS_MIN = 0;
-export const NPS_MAX = 10;
-export const CSAT_MIN = 1;
-export const CSAT_MAX = 5;
-export const CES_MIN = 1;
-export const CES_MAX = 7;
+const NPS_MIN = 0;
+const NPS_MAX = 10;
+const CSAT_MIN = 1;
+const CSAT_MAX = 5;
+const CES_MIN = 1;
+const CES_MAX = 7;
 /** Expectation and experience share one 1–5 scale so `experience − expectation` is a meaningful gap. */
-export const EXPECTATION_MIN = 1;
-export const EXPECTATION_MAX = 5;
+const EXPECTATION_MIN = 1;
+const EXPECTATION_MAX = 5;
 
-export const MAX_COMMENT_LENGTH = 5000;
-export const MAX_COMPLAINT_TEXT_LENGTH = 20_000;
-export const MAX_CALL_SECONDS = DAY;
-export const MAX_CONTACT_HANDLE_SECONDS = DAY;
+const MAX_COMMENT_LENGTH = 5000;
+const MAX_COMPLAINT_TEXT_LENGTH = 20_000;
+const MAX_CALL_SECONDS = DAY;
+const MAX_CONTACT_HANDLE_SECONDS = DAY;
 /** An e-mail can wait days for its first answer; a call cannot. */
-export const MAX_CONTACT_WAIT_SECONDS = 30 * DAY;
-export const MAX_TRANSFERS = 100;
+const MAX_CONTACT_WAIT_SECONDS = 30 * DAY;
+const MAX_TRANSFERS = 100;
 
 export const SEVERITIES = ["low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];

@@ -103,51 +103,43 @@ export const envelopeV1Shape = {
   attributes: Attributes.optional(),
 };
 
-export const SurveyResponseEvent = z
-  .strictObject({
-    ...envelopeV1Shape,
-    type: z.literal("survey.response"),
-    body: SurveyResponseBody,
-  })
-  .register(contractRegistry, { id: "SurveyResponseEvent" });
+/** The shape of a v1 event of one type: the envelope (some fields narrowed), its type, its body. */
+type EventShape<T extends EventType, S extends z.core.$ZodLooseShape> = Omit<
+  typeof envelopeV1Shape,
+  keyof S
+> & { type: z.ZodLiteral<T> } & S;
+
+/** A v1 event schema: the envelope, `type`, then `shape` (its body, and any narrowed envelope field). */
+function eventV1<const T extends EventType, S extends { body: z.ZodType }>(type: T, id: string, shape: S) {
+  const full = { ...envelopeV1Shape, type: z.literal(type), ...shape } as EventShape<T, S>;
+  return z.strictObject(full).register(contractRegistry, { id });
+}
+
+export const SurveyResponseEvent = eventV1("survey.response", "SurveyResponseEvent", {
+  body: SurveyResponseBody,
+});
 export type SurveyResponseEvent = z.infer<typeof SurveyResponseEvent>;
 
-export const CallCompletedEvent = z
-  .strictObject({
-    ...envelopeV1Shape,
-    type: z.literal("call.completed"),
-    channel: oneOf(CALL_CHANNELS, " for call.completed events"),
-    body: CallCompletedBody,
-  })
-  .register(contractRegistry, { id: "CallCompletedEvent" });
+export const CallCompletedEvent = eventV1("call.completed", "CallCompletedEvent", {
+  channel: oneOf(CALL_CHANNELS, " for call.completed events"),
+  body: CallCompletedBody,
+});
 export type CallCompletedEvent = z.infer<typeof CallCompletedEvent>;
 
-export const ContactCompletedEvent = z
-  .strictObject({
-    ...envelopeV1Shape,
-    type: z.literal("contact.completed"),
-    channel: oneOf(CONTACT_CHANNELS, " for contact.completed events"),
-    body: ContactCompletedBody,
-  })
-  .register(contractRegistry, { id: "ContactCompletedEvent" });
+export const ContactCompletedEvent = eventV1("contact.completed", "ContactCompletedEvent", {
+  channel: oneOf(CONTACT_CHANNELS, " for contact.completed events"),
+  body: ContactCompletedBody,
+});
 export type ContactCompletedEvent = z.infer<typeof ContactCompletedEvent>;
 
-export const ComplaintOpenedEvent = z
-  .strictObject({
-    ...envelopeV1Shape,
-    type: z.literal("complaint.opened"),
-    body: ComplaintOpenedBody,
-  })
-  .register(contractRegistry, { id: "ComplaintOpenedEvent" });
+export const ComplaintOpenedEvent = eventV1("complaint.opened", "ComplaintOpenedEvent", {
+  body: ComplaintOpenedBody,
+});
 export type ComplaintOpenedEvent = z.infer<typeof ComplaintOpenedEvent>;
 
-export const ComplaintResolvedEvent = z
-  .strictObject({
-    ...envelopeV1Shape,
-    type: z.literal("complaint.resolved"),
-    body: ComplaintResolvedBody,
-  })
-  .register(contractRegistry, { id: "ComplaintResolvedEvent" });
+export const ComplaintResolvedEvent = eventV1("complaint.resolved", "ComplaintResolvedEvent", {
+  body: ComplaintResolvedBody,
+});
 export type ComplaintResolvedEvent = z.infer<typeof ComplaintResolvedEvent>;
 
 /** Every v1 event schema by its `type`. */

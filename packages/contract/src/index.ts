@@ -34,7 +34,7 @@ export {
   MAX_ATTRIBUTES,
   MAX_ATTRIBUTE_STRING_LENGTH,
 } from "./attributes";
-export { ValidationIssue, VALIDATION_ISSUE_CODES } from "./issues";
+export { formatPath as formatIssuePath, ValidationIssue, VALIDATION_ISSUE_CODES } from "./issues";
 export type { ValidationIssueCode } from "./issues";
 export { validateEvent, DEFAULT_MAX_FUTURE_SKEW_MS, DEFAULT_MIN_OCCURRED_AT, EARLIEST_MIN_OCCURRED_AT } from "./validate";
 export type { ValidateOptions } from "./validate";

@@ -65,7 +65,7 @@ export function subject(path: string): string {
 }
 
 /** Reads the raw input at `path` (own properties only); undefined when absent. */
-export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let cur: unknown = input;
   for (const seg of path) {
     if (typeof cur !== "object" || cur === null) return undefined;

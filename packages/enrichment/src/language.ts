@@ -33,7 +33,7 @@ export interface LanguageEvidence {
   readonly other: number;
 }
 
-export function languageEvidence(tokens: readonly string[]): LanguageEvidence {
+function languageEvidence(tokens: readonly string[]): LanguageEvidence {
   let pl = 0;
   let en = 0;
   let other = 0;
@@ -48,7 +48,7 @@ export function languageEvidence(tokens: readonly string[]): LanguageEvidence {
 }
 
 /** Decision from counts: the larger side wins; a tie, no evidence, or more foreign letters → "und". */
-export function decideLanguage(e: LanguageEvidence): Lang {
+function decideLanguage(e: LanguageEvidence): Lang {
   if (e.pl === e.en) return "und";
   if (e.other > Math.max(e.pl, e.en)) return "und";
   return e.pl > e.en ? "pl" : "en";

@@ -17,35 +17,38 @@ export function redactEventPii<E extends EventLike>(event: E): { event: E; found
   let found = 0;
   let body = event.body;
   if (typeof body === "object" && body !== null && !Array.isArray(body)) {
-    const b = body as Record<string, unknown>;
-    let copy: Record<string, unknown> | undefined;
-    for (const f of FREE_TEXT_FIELDS) {
-      const v = b[f];
-      if (typeof v !== "string") continue;
-      const r = redactPii(v);
-      if (r.text === v) continue;
-      copy ??= { ...b };
-      copy[f] = r.text;
-      found += countOf(r.found);
-    }
-    if (copy) body = copy;
+    const r = redactFields(body as Record<string, unknown>, FREE_TEXT_FIELDS);
+    body = r.value;
+    found += r.found;
   }
   let attributes = event.attributes;
   if (attributes) {
-    let copy: Record<string, unknown> | undefined;
-    for (const [k, v] of Object.entries(attributes)) {
-      if (typeof v !== "string") continue;
-      const r = redactPii(v);
-      if (r.text === v) continue;
-      // Keys are the contract's safe attribute keys (never __proto__), so plain assignment is safe.
-      copy ??= { ...attributes };
-      copy[k] = r.text;
-      found += countOf(r.found);
-    }
-    if (copy) attributes = copy;
+    // Keys are the contract's safe attribute keys (never __proto__), so plain assignment is safe.
+    const r = redactFields(attributes, Object.keys(attributes));
+    attributes = r.value;
+    found += r.found;
   }
   if (found === 0) return { event, found };
   return { event: { ...event, body, ...(attributes ? { attributes } : {}) }, found };
+}
+
+/** Redacts the string values of `keys`: the same object when none changed, else a copy. */
+function redactFields<T extends Record<string, unknown>>(
+  obj: T,
+  keys: readonly string[],
+): { value: T; found: number } {
+  let copy: Record<string, unknown> | undefined;
+  let found = 0;
+  for (const k of keys) {
+    const v = obj[k];
+    if (typeof v !== "string") continue;
+    const r = redactPii(v);
+    if (r.text === v) continue;
+    copy ??= { ...obj };
+    copy[k] = r.text;
+    found += countOf(r.found);
+  }
+  return { value: (copy as T | undefined) ?? obj, found };
 }
 
 function countOf(found: Record<string, number>): number {

@@ -38,7 +38,7 @@ interface CompiledLexicon {
   readonly joinedNegationPrefix: string | undefined;
 }
 
-export function compileLexicon(lex: SentimentLexicon): CompiledLexicon {
+function compileLexicon(lex: SentimentLexicon): CompiledLexicon {
   const { exact, stems } = compileWordMap(lex.words);
   return {
     exact,
@@ -81,7 +81,7 @@ function isNegator(t: string, lex: CompiledLexicon): boolean {
   return lex.negators.has(t) || t.endsWith("n't");
 }
 
-export function scoreTokens(tokens: readonly string[], lex: CompiledLexicon): SentimentResult {
+function scoreTokens(tokens: readonly string[], lex: CompiledLexicon): SentimentResult {
   let total = 0;
   let hits = 0;
   let sentence: number[] = [];

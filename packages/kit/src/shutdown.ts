@@ -22,7 +22,7 @@ export interface StopReport {
   steps: StepOutcome[];
 }
 
-export const DEFAULT_STEP_DEADLINE_MS = 10_000;
+const DEFAULT_STEP_DEADLINE_MS = 10_000;
 
 /** Runs `steps` in order, each raced against its deadline; never throws. */
 export async function runStopSteps(steps: readonly StopStep[], logger: Logger): Promise<StopReport> {

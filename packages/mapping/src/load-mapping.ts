@@ -3,6 +3,7 @@
  * zod cannot see (variables defined before use, {"item"} only under forEach, field paths that do
  * not overlap). Every problem is reported with the mapping path it sits at.
  */
+import { formatIssuePath } from "@pulse/contract";
 import { err, ok, type Result } from "@pulse/kit";
 import type { z } from "zod";
 import { parseTemplate } from "./evaluate";
@@ -14,18 +15,9 @@ export interface MappingIssue {
   message: string;
 }
 
-const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
+/** A path in the mapping file, written as the contract writes event paths; the root is "(mapping)". */
 export function formatMappingPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const seg of path) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else {
-      const key = String(seg);
-      out += IDENT.test(key) ? (out === "" ? key : `.${key}`) : `[${JSON.stringify(key)}]`;
-    }
-  }
-  return out || "(mapping)";
+  return formatIssuePath(path) || "(mapping)";
 }
 
 /** Human one-liner: "events[0].fields.id: unknown expression …; format.delimiter: …". */

@@ -1,4 +1,4 @@
-import { Queue, QueueEvents, Worker, type Job, type JobsOptions, type Processor, type WorkerOptions } from "bullmq";
+import { Queue, QueueEvents, Worker, type Processor, type WorkerOptions } from "bullmq";
 import type { RedisOptions } from "ioredis";
 import type { RedisConfig } from "./client";
 
@@ -43,8 +43,6 @@ export function createQueueFactory(config: QueueFactoryConfig) {
 }
 
 export type QueueFactory = ReturnType<typeof createQueueFactory>;
-export type AddOptions = JobsOptions;
-export type AnyJob = Job;
 
 /** ioredis options from a redis:// or rediss:// URL, as BullMQ wants them (blocking reads wait forever). */
 export function queueConnectionOptions(url: string): RedisOptions {

@@ -21,7 +21,7 @@ export type CsatScore = {
   meanCi95: Interval | null;
 };
 
-export function assertCsatStats(s: CsatStats): void {
+function assertCsatStats(s: CsatStats): void {
   assertCount("n", s.n);
   assertCount("top2", s.top2);
   if (s.top2 > s.n) throw new InvalidStatsError("top2 must be ≤ n", { ...s });

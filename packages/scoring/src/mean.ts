@@ -17,7 +17,7 @@ export type MeanScore = {
   ci95: Interval | null;
 };
 
-export function assertMomentStats(s: MomentStats): void {
+function assertMomentStats(s: MomentStats): void {
   assertCount("n", s.n);
   assertFinite("sum", s.sum);
   assertFinite("sumSq", s.sumSq);
@@ -29,7 +29,7 @@ export function assertMomentStats(s: MomentStats): void {
  * whole seconds, which is what the rollups hold) it is computed exactly with BigInt. Otherwise
  * it is computed in floating point and a tiny negative left by cancellation is clamped to 0.
  */
-export function centredSumOfSquaresTimesN(s: MomentStats): number {
+function centredSumOfSquaresTimesN(s: MomentStats): number {
   if (Number.isSafeInteger(s.n) && Number.isSafeInteger(s.sum) && Number.isSafeInteger(s.sumSq)) {
     const v = BigInt(s.n) * BigInt(s.sumSq) - BigInt(s.sum) * BigInt(s.sum);
     if (v < 0n)

@@ -29,7 +29,7 @@ export function npsBucket(answer: number): "promoter" | "passive" | "detractor" 
   return answer >= 9 ? "promoter" : answer >= 7 ? "passive" : "detractor";
 }
 
-export function assertNpsStats(s: NpsStats): void {
+function assertNpsStats(s: NpsStats): void {
   assertCount("n", s.n);
   assertCount("promoters", s.promoters);
   assertCount("passives", s.passives);

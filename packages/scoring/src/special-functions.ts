@@ -95,11 +95,6 @@ export function normalTwoSidedP(z: number): number {
   return erfc(Math.abs(z) / Math.SQRT2);
 }
 
-/** Standard normal density. */
-export function normalPdf(z: number): number {
-  return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-}
-
 // Acklam's rational approximation (relative error 1.15e-9), then one Halley step on the exact CDF
 // brings it to full double precision.
 const A = [

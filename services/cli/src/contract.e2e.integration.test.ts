@@ -23,8 +23,8 @@ import { runImport, createInputResolver } from "@pulse/jobs";
 import { createProducer, type Kafka, type Topics } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { createQueryApp, type TargetsProvider } from "@pulse/query";
-import { createRedis, type Redis } from "@pulse/redis";
-import { listDeadLetters, type PulseWorker } from "@pulse/worker";
+import type { Redis } from "@pulse/redis";
+import { listDeadLetters } from "@pulse/worker";
 import { collectorKey, openE2e, queryToken, type E2e } from "./testing/harness";
 
 const run = randomUUID().slice(0, 6);
@@ -42,7 +42,6 @@ let ch: ClickHouse;
 let kafka: Kafka;
 let topics: Topics;
 let redis: Redis;
-let worker: PulseWorker;
 let workerCatalogues: CatalogueSource;
 let queryCatalogues: CatalogueSource;
 let collector: Awaited<ReturnType<typeof createCollectorApp>>;
@@ -59,7 +58,7 @@ beforeAll(async () => {
   await queryCatalogues.start();
   e2e.defer(() => workerCatalogues.stop());
   e2e.defer(() => queryCatalogues.stop());
-  worker = await e2e.startWorker({ catalogues: workerCatalogues, partitionsConcurrently: 2 });
+  await e2e.startWorker({ catalogues: workerCatalogues, partitionsConcurrently: 2 });
   collector = await e2e.startCollector([collectorKey(KEY_EU, EU), collectorKey(KEY_OTHER, OTHER), collectorKey(KEY_FD, FD)]);
   const targets: TargetsProvider = queryCatalogues;
   query = await e2e.startQuery([queryToken(TOKEN_EU, EU), queryToken(TOKEN_OTHER, OTHER), queryToken(TOKEN_FD, FD)], {

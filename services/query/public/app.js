@@ -2,7 +2,7 @@
 // Live scores arrive over /v1/stream (SSE); the slower panels refresh when the stream says
 // something changed, throttled, and on a timer as a fallback.
 /* global uPlot */
-import { gapText, headline } from "./cards.js";
+import { gapText, headline, targetStatus } from "./cards.js";
 import { renderJourney } from "./journey.js";
 import { actionMarkers, actionsByTouchpoint, renderActionList } from "./actions.js";
 import { renderAlerts } from "./alerts.js";
@@ -143,15 +143,6 @@ function fcrText(f) {
   return parts.join(", ");
 }
 const ci = (c, digits = 1) => (c ? `[${fmt(c[0], digits)}, ${fmt(c[1], digits)}]` : "");
-
-function targetStatus(targets) {
-  if (!targets) return { cls: "none", text: "no target" };
-  const gaps = Object.values(targets).filter((t) => t && t.value !== null);
-  if (gaps.some((t) => t.significantMiss)) return { cls: "bad", text: "significant miss" };
-  if (gaps.some((t) => t.met === false)) return { cls: "warn", text: "below target" };
-  if (gaps.length > 0) return { cls: "ok", text: "on target" };
-  return { cls: "none", text: "no data" };
-}
 
 // ---------------------------------------------------------------- touchpoint cards
 

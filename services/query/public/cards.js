@@ -84,3 +84,13 @@ export function gapText(g) {
   const ci = x.ci95 ? ` [${sign(x.ci95[0])}, ${sign(x.ci95[1])}]` : "";
   return `expectation gap ${sign(x.value)}${ci} · ${share(x.shortfall.value)} fell short · n ${x.n}`;
 }
+
+/** The worst status over a group's target gaps: significant miss, below target, on target. */
+export function targetStatus(targets) {
+  if (!targets) return { cls: "none", text: "no target" };
+  const gaps = Object.values(targets).filter((t) => t && t.value !== null);
+  if (gaps.some((t) => t.significantMiss)) return { cls: "bad", text: "significant miss" };
+  if (gaps.some((t) => t.met === false)) return { cls: "warn", text: "below target" };
+  if (gaps.length > 0) return { cls: "ok", text: "on target" };
+  return { cls: "none", text: "no data" };
+}

@@ -3,20 +3,11 @@
 // and a line across the stages showing how NPS (CSAT top-2 where a stage has no NPS) rises and
 // falls along the journey, with 95% intervals. Touchpoints are buttons (data-journey-touchpoint,
 // apart from the cards' data-touchpoint): Enter opens the drill-down.
-import { gapText, headline } from "./cards.js";
+import { gapText, headline, targetStatus } from "./cards.js";
 import { journeyBadge } from "./actions.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const num = (v, digits = 1) => (v === null || v === undefined ? "–" : Number(v).toFixed(digits));
-
-function targetText(targets) {
-  if (!targets) return { cls: "none", text: "no target" };
-  const gaps = Object.values(targets).filter((t) => t && t.value !== null);
-  if (gaps.some((t) => t.significantMiss)) return { cls: "bad", text: "significant miss" };
-  if (gaps.some((t) => t.met === false)) return { cls: "warn", text: "below target" };
-  if (gaps.length > 0) return { cls: "ok", text: "on target" };
-  return { cls: "none", text: "no data" };
-}
 
 /** The stage's point on the journey line: NPS, else CSAT top-2, else nothing. */
 export function stagePoint(s) {
@@ -48,7 +39,7 @@ export function renderJourney(root, line, body, { onSelect, selected, actions = 
     const list = el("ul", "stage-tps");
     for (const t of s.touchpoints) {
       const h = headline(t);
-      const status = targetText(t.targets);
+      const status = targetStatus(t.targets);
       const li = el("li");
       const b = el("button", `tp${t.painPoint ? " pain" : ""}`);
       b.type = "button";

@@ -129,6 +129,13 @@ export const problem = {
 
 const errors = { 400: problem, 401: problem };
 
+/** A route's answers: 200 with an object of these properties, the shared errors, then `more`. */
+const answers = (properties: Record<string, unknown>, more: Record<number, unknown> = {}) => ({
+  200: objectOf(properties),
+  ...errors,
+  ...more,
+});
+
 /** The request header of every cached read route (answers also carry `x-cache`). */
 const cacheControlHeader = {
   type: "object",
@@ -154,21 +161,15 @@ export function routeOptions(schema: Record<string, unknown>, opts: { cached?: b
 export const scoresSchema = {
   summary: "Scores per group over a window or range",
   tags: ["scores"],
-  querystring: { type: "object", properties: { ...rangeParams, ...groupByParam, ...filterParams } },
-  response: {
-    200: {
-      type: "object",
-      properties: {
-        from: { type: "string" },
-        to: { type: "string" },
-        window: { type: ["string", "null"] },
-        groupBy: { type: "array", items: { type: "string" } },
-        sources: listOf({ table: string, from: string, to: string }),
-        groups: { type: "array", items: groupScoresSchema },
-      },
-    },
-    ...errors,
-  },
+  querystring: objectOf({ ...rangeParams, ...groupByParam, ...filterParams }),
+  response: answers({
+    from: { type: "string" },
+    to: { type: "string" },
+    window: { type: ["string", "null"] },
+    groupBy: { type: "array", items: { type: "string" } },
+    sources: listOf({ table: string, from: string, to: string }),
+    groups: { type: "array", items: groupScoresSchema },
+  }),
 };
 
 export const timeseriesSchema = {
@@ -185,59 +186,38 @@ export const timeseriesSchema = {
       ...filterParams,
     },
   },
-  response: {
-    200: {
-      type: "object",
-      properties: {
-        metric: { type: "string" },
-        grain: { type: "string" },
-        table: { type: "string" },
-        series: listOf({ key, points: listOf({ t: string, value: num, n: integer, ci95: interval }) }),
-      },
-    },
-    ...errors,
-  },
+  response: answers({
+    metric: { type: "string" },
+    grain: { type: "string" },
+    table: { type: "string" },
+    series: listOf({ key, points: listOf({ t: string, value: num, n: integer, ci95: interval }) }),
+  }),
 };
 
 export const compareSchema = {
   summary: "This period against the previous one (or any baseline range), per group",
   tags: ["scores"],
-  querystring: {
-    type: "object",
-    properties: {
-      ...rangeParams,
-      baselineFrom: str("Baseline start (default: the period of equal length before the current one)."),
-      baselineTo: str("Baseline end, exclusive."),
-      ...groupByParam,
-      ...filterParams,
-    },
-  },
-  response: {
-    200: {
-      type: "object",
-      properties: {
-        current: { type: "object" },
-        baseline: { type: "object" },
-        groups: listOf({ key, nps: comparison, csatTop2: comparison, ces: comparison, fcr: comparison, abandonment: comparison, waitSeconds: comparison, expectationGap: comparison }),
-      },
-    },
-    ...errors,
-  },
+  querystring: objectOf({
+    ...rangeParams,
+    baselineFrom: str("Baseline start (default: the period of equal length before the current one)."),
+    baselineTo: str("Baseline end, exclusive."),
+    ...groupByParam,
+    ...filterParams,
+  }),
+  response: answers({
+    current: { type: "object" },
+    baseline: { type: "object" },
+    groups: listOf({ key, nps: comparison, csatTop2: comparison, ces: comparison, fcr: comparison, abandonment: comparison, waitSeconds: comparison, expectationGap: comparison }),
+  }),
 };
 
 export const painPointsSchema = {
   summary: "Touchpoints ranked by how much they cost the customer experience",
   tags: ["insights"],
-  querystring: { type: "object", properties: { ...rangeParams, ...filterParams, limit: { type: "string", description: "At most this many (1–100, default 20)." } } },
-  response: {
-    200: {
-      type: "object",
-      properties: {
-        painPoints: listOf({ rank: integer, touchpoint: string, score: { type: "number" }, evidence: { type: "object" } }),
-      },
-    },
-    ...errors,
-  },
+  querystring: objectOf({ ...rangeParams, ...filterParams, limit: { type: "string", description: "At most this many (1–100, default 20)." } }),
+  response: answers({
+    painPoints: listOf({ rank: integer, touchpoint: string, score: { type: "number" }, evidence: { type: "object" } }),
+  }),
 };
 
 const { key: _groupKey, ...groupScoreProperties } = groupScoresSchema.properties;
@@ -249,33 +229,27 @@ export const journeySchema = {
     "Catalogue touchpoints without data in the range are listed with n = 0. A stage's `scores` aggregate all its events (not an average of its touchpoints). " +
     "The top pain points of the range (rank ≤ 3 with a positive score, as /v1/pain-points ranks them) are marked on their touchpoint and listed per stage.",
   tags: ["scores"],
-  querystring: { type: "object", properties: { ...rangeParams, ...filterParams } },
-  response: {
-    200: {
-      type: "object",
-      properties: {
-        from: { type: "string" },
-        to: { type: "string" },
-        window: { type: ["string", "null"] },
-        filters: { type: "object" },
-        stages: listOf({
-          stage: string,
-          position: { type: "integer", description: "1-based position along the journey" },
-          inCatalogue: { type: "boolean" },
-          scores: objectOf(groupScoreProperties),
-          touchpoints: listOf({
-            touchpoint: string,
-            label: { type: ["string", "null"] },
-            inCatalogue: { type: "boolean" },
-            ...groupScoreProperties,
-            painPoint: { type: ["object", "null"], properties: { rank: integer, score: { type: "number" } } },
-          }),
-          painPoints: { type: "array", items: string, description: "marked pain points of the stage, in rank order" },
-        }),
-      },
-    },
-    ...errors,
-  },
+  querystring: objectOf({ ...rangeParams, ...filterParams }),
+  response: answers({
+    from: { type: "string" },
+    to: { type: "string" },
+    window: { type: ["string", "null"] },
+    filters: { type: "object" },
+    stages: listOf({
+      stage: string,
+      position: { type: "integer", description: "1-based position along the journey" },
+      inCatalogue: { type: "boolean" },
+      scores: objectOf(groupScoreProperties),
+      touchpoints: listOf({
+        touchpoint: string,
+        label: { type: ["string", "null"] },
+        inCatalogue: { type: "boolean" },
+        ...groupScoreProperties,
+        painPoint: { type: ["object", "null"], properties: { rank: integer, score: { type: "number" } } },
+      }),
+      painPoints: { type: "array", items: string, description: "marked pain points of the stage, in rank order" },
+    }),
+  }),
 };
 
 export const driversSchema = {
@@ -286,65 +260,55 @@ export const driversSchema = {
     "outcome NPS coded +100/0/−100 (or CSAT top-2 as 0/1); OLS with HC3 robust intervals, t-tests and LMG shares of R² (@pulse/scoring operationalDrivers). " +
     "Filters (touchpoint, channel, segment, journeyStage) select the survey answers. Association, not causation.",
   tags: ["insights"],
-  querystring: {
-    type: "object",
-    properties: {
-      ...rangeParams,
-      kind: str("survey (default) or operational.", { enum: ["survey", "operational"] }),
-      touchpoints: str("kind=survey: drivers to analyse (comma-separated, at most 12); default the most-rated touchpoints."),
-      segment: str("Only respondents' answers in these segments."),
-      channel: str("Only answers given in these channels."),
-      touchpoint: str("kind=operational: only answers about these touchpoints."),
-      journeyStage: str("kind=operational: only answers in these journey stages."),
-      outcome: str("kind=operational: nps (default) or csat.", { enum: ["nps", "csat"] }),
-      lookBackDays: str("kind=operational: days before each answer whose events count (1–90, default 7)."),
-    },
-  },
-  response: {
-    200: {
-      type: "object",
-      properties: {
-        respondents: { type: "integer" },
-        n: { type: "integer" },
-        r2: { type: "number" },
-        kind: { type: "string", description: "operational only" },
-        outcome: { type: "string", description: "operational only: nps or csat" },
-        lookBackDays: { type: "integer", description: "operational only" },
-        withContacts: { type: "integer", description: "operational only: respondents with a contact in the look-back window (the rows analysed before complete-case filtering)" },
-        unitOfAnalysis: { type: "string", description: "operational only" },
-        analysis: {
-          type: "object",
-          description:
-            "operational only: n, excludedRows, df, r2, adjustedR2, seType, intercept, drivers[] {driver, coefficient (score points when the driver goes 0 → 1), se, ci95, statistic, pValue, significant, importance, rawWeight, beta, correlation, mean, n}, dropped[], importanceNote",
-        },
-        drivers: listOf({
-          touchpoint: string,
-          importance: { type: "number" },
-          rawWeight: { type: "number" },
-          beta: { type: "number" },
-          correlation: { type: "number" },
-          n: integer,
-          ratedBy: integer,
-        }),
+  querystring: objectOf({
+    ...rangeParams,
+    kind: str("survey (default) or operational.", { enum: ["survey", "operational"] }),
+    touchpoints: str("kind=survey: drivers to analyse (comma-separated, at most 12); default the most-rated touchpoints."),
+    segment: str("Only respondents' answers in these segments."),
+    channel: str("Only answers given in these channels."),
+    touchpoint: str("kind=operational: only answers about these touchpoints."),
+    journeyStage: str("kind=operational: only answers in these journey stages."),
+    outcome: str("kind=operational: nps (default) or csat.", { enum: ["nps", "csat"] }),
+    lookBackDays: str("kind=operational: days before each answer whose events count (1–90, default 7)."),
+  }),
+  response: answers(
+    {
+      respondents: { type: "integer" },
+      n: { type: "integer" },
+      r2: { type: "number" },
+      kind: { type: "string", description: "operational only" },
+      outcome: { type: "string", description: "operational only: nps or csat" },
+      lookBackDays: { type: "integer", description: "operational only" },
+      withContacts: { type: "integer", description: "operational only: respondents with a contact in the look-back window (the rows analysed before complete-case filtering)" },
+      unitOfAnalysis: { type: "string", description: "operational only" },
+      analysis: {
+        type: "object",
+        description:
+          "operational only: n, excludedRows, df, r2, adjustedR2, seType, intercept, drivers[] {driver, coefficient (score points when the driver goes 0 → 1), se, ci95, statistic, pValue, significant, importance, rawWeight, beta, correlation, mean, n}, dropped[], importanceNote",
       },
+      drivers: listOf({
+        touchpoint: string,
+        importance: { type: "number" },
+        rawWeight: { type: "number" },
+        beta: { type: "number" },
+        correlation: { type: "number" },
+        n: integer,
+        ratedBy: integer,
+      }),
     },
-    ...errors,
-    422: problem,
-  },
+    { 422: problem },
+  ),
 };
 
 export const streamSchema = {
   summary: "Server-Sent Events: `scores` events with the /v1/scores body for a grouping and window, at most once a second",
   tags: ["scores"],
-  querystring: {
-    type: "object",
-    properties: {
-      window: rangeParams.window,
-      ...groupByParam,
-      ...filterParams,
-      token: str("Read token (EventSource cannot send headers); Authorization: Bearer works too."),
-    },
-  },
+  querystring: objectOf({
+    window: rangeParams.window,
+    ...groupByParam,
+    ...filterParams,
+    token: str("Read token (EventSource cannot send headers); Authorization: Bearer works too."),
+  }),
   produces: ["text/event-stream"],
   response: { 200: { type: "string", description: "text/event-stream" }, ...errors },
 };
