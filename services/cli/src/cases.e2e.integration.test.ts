@@ -354,4 +354,27 @@ describe("follow-up cases end to end", () => {
     );
     expect(created).toMatchObject({ trigger: "nps_detractor" });
   });
+
+  it("serves loop metrics and the recovery rate per team", async () => {
+    // cust-d, followed up (a note) after an NPS 2, answers again: a promoter now.
+    const later = { ...survey(`${tenant}-d2`, 10, "cust-d"), occurredAt: new Date(Date.now() + 1000).toISOString() };
+    expect(await send([later])).toEqual(["accepted"]);
+    await until(
+      "the later answer",
+      async () => Number((await createReader(ch).query<{ n: number }>("SELECT count() AS n FROM feedback_events WHERE tenant = {t:String} AND event_id = {e:String}", { t: tenant, e: later.id }))[0]?.n),
+      (n) => n === 1,
+    );
+    const r = await get(`/v1/cases/metrics?groupBy=team&from=${encodeURIComponent(new Date(Date.now() - 3600_000).toISOString())}`);
+    expect(r.statusCode, r.body).toBe(200);
+    type G = { key: string; opened: number; closureRate: { count: number }; recovery: { response: { count: number; n: number }; improved: { count: number; n: number }; becamePromoters: { count: number } } | null };
+    const groups = r.json<{ groups: G[] }>().groups;
+    const { rows } = await t.store.query<{ team: string; n: number }>("SELECT team, count(*) AS n FROM cases WHERE tenant_id = $1 GROUP BY team ORDER BY team", [tenant]);
+    expect(groups.map((g) => [g.key, g.opened])).toEqual(rows.map((x) => [x.team, x.n]));
+    const care = groups.find((g) => g.key === "care")!;
+    // Followed up in care: cust-d (NPS 2, answered 10 later) and cust-ok (a complaint, no NPS, no later answer).
+    expect(care.recovery).toMatchObject({ response: { count: 1, n: 2 }, improved: { count: 1, n: 1 }, becamePromoters: { count: 1 } });
+    const bad = await get("/v1/cases/metrics?groupBy=segment");
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ detail: string }>().detail).toContain("groupBy");
+  });
 });
