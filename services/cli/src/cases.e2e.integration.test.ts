@@ -105,16 +105,7 @@ beforeAll(async () => {
       retry: { minMs: 100, maxMs: 500 },
       cases: opener,
     });
-  const limits = { maxBodyBytes: 1024 * 1024, maxEvents: 100, maxDepth: 32, rateLimit: { eventsPerSecond: 1000, burst: 1000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024, coalesce: true };
-  collector = await createCollectorApp({
-    producer,
-    topics,
-    dedup: createRedisDedupStore(redis, { windowSeconds: 3600 }),
-    keys: [{ sha256: hashApiKey(KEY), tenant, source: "e2e" }],
-    logger: silentLogger,
-    metrics: createMetricsRegistry("c", { defaults: false }),
-    limits,
-  });
+  collector = await makeCollector(producer, createRedisDedupStore(redis, { windowSeconds: 3600 }));
   const token = (s: string, tn: string, kind: "read" | "write") => ({ sha256: Buffer.from(hashApiKey(s), "hex"), tenant: tn, kind });
   query = await createQueryApp({
     reader: createReader(ch),
@@ -143,6 +134,18 @@ afterAll(async () => {
   for (const c of closers) await c();
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A collector for the tenant's key on the run's topics, with its own dedup memory. */
+const makeCollector = (producer: ReturnType<typeof createProducer>, dedup: ReturnType<typeof createRedisDedupStore>) =>
+  createCollectorApp({
+    producer,
+    topics: topicNames(`${tenant}.`),
+    dedup,
+    keys: [{ sha256: hashApiKey(KEY), tenant, source: "e2e" }],
+    logger: silentLogger,
+    metrics: createMetricsRegistry("c", { defaults: false }),
+    limits: { maxBodyBytes: 1024 * 1024, maxEvents: 100, maxDepth: 32, rateLimit: { eventsPerSecond: 1000, burst: 1000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024, coalesce: true },
+  });
 
 const survey = (id: string, nps: number, customer: string): FeedbackEvent => ({
   id,
@@ -241,15 +244,10 @@ describe("follow-up cases end to end", () => {
     // The same event resent: through the collector (its dedup answers), and past it (a second
     // collector with an empty dedup memory, as after the dedup window) so the worker sees it again.
     expect(await send([survey(`${tenant}-d1`, 2, "cust-d")])).toEqual(["duplicate"]);
-    const fresh = await createCollectorApp({
-      producer: createProducer(createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-cases-2", logger: silentLogger })),
-      topics: topicNames(`${tenant}.`),
-      dedup: createRedisDedupStore(createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:fresh:` }), { windowSeconds: 3600 }),
-      keys: [{ sha256: hashApiKey(KEY), tenant, source: "e2e" }],
-      logger: silentLogger,
-      metrics: createMetricsRegistry("c2", { defaults: false }),
-      limits: { maxBodyBytes: 1024 * 1024, maxEvents: 100, maxDepth: 32, rateLimit: { eventsPerSecond: 1000, burst: 1000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024, coalesce: true },
-    });
+    const freshRedis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:fresh:` });
+    const freshProducer = createProducer(createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-cases-2", logger: silentLogger }));
+    const fresh = await makeCollector(freshProducer, createRedisDedupStore(freshRedis, { windowSeconds: 3600 }));
+    closers.unshift(() => freshRedis.disconnect(), () => freshProducer.disconnect());
     closers.unshift(() => fresh.close());
     expect(await send([survey(`${tenant}-d1`, 2, "cust-d")], fresh)).toEqual(["accepted"]);
     // The worker sees the resent message and drops the id it already stored.
