@@ -2,8 +2,9 @@
  * Issue 12 end to end: follow-up cases through the real collector, Kafka, worker, chDB, a real
  * Postgres server (a schema of its own), Redis/BullMQ and the query service.
  * - a detractor answer opens exactly one case, also after the same event is resent (through the
- *   collector's dedup and past it) and after the worker crashed between opening the case and
- *   committing its offset (the chunk is delivered again to a new worker);
+ *   collector's dedup and past it), after the worker crashed between opening the case and
+ *   committing its offset (the chunk is delivered again to a new worker) and after a replay of
+ *   the range from the archive;
  * - PATCH: a stale version gets 409, a read token cannot write, another tenant sees nothing;
  * - a case with a short SLA is escalated once when it breaches, and not at all when it is
  *   answered and resolved in time.
@@ -24,7 +25,7 @@ import { createQueryApp } from "@pulse/query";
 import { createQueueFactory, createRedis, QUEUE_NAMES, type Queue } from "@pulse/redis";
 import { openTestStore, type TestStore } from "@pulse/store";
 import { createLocalStore } from "@pulse/storage";
-import { createCaseHistoryShipper, createCaseOpener, createWorker, type CaseOpener, type PulseWorker } from "@pulse/worker";
+import { createCaseHistoryShipper, createCaseOpener, createWorker, replayRange, type CaseOpener, type PulseWorker } from "@pulse/worker";
 
 const stack = inject("stack");
 const ROOT = new URL("../../../", import.meta.url).pathname;
@@ -65,6 +66,8 @@ let query: Awaited<ReturnType<typeof createQueryApp>>;
 let makeWorker: (opener: CaseOpener, registry?: Registry) => PulseWorker;
 let realOpener: CaseOpener;
 let slaQueue: Queue<SlaJobData>;
+let archive: ReturnType<typeof createLocalStore>;
+let live: PulseWorker;
 const slaRegistry = createMetricsRegistry("sla", { defaults: false });
 const webhook: unknown[] = [];
 
@@ -86,7 +89,7 @@ beforeAll(async () => {
   const queues = createQueueFactory({ redis: { url: stack.REDIS_URL }, prefix: `e2e-cases-${run}` });
   slaQueue = queues.queue<SlaJobData>(QUEUE_NAMES.followUps);
   const timers = createSlaTimers(slaQueue);
-  const archive = createLocalStore(tempDir("pulse-cases-archive-"));
+  archive = createLocalStore(tempDir("pulse-cases-archive-"));
   realOpener = createCaseOpener({ repo, reader: createReader(ch), catalogues, registry: createMetricsRegistry("w", { defaults: false }), logger: silentLogger, timers });
   makeWorker = (opener, registry = createMetricsRegistry("w", { defaults: false })) =>
     createWorker({
@@ -238,6 +241,7 @@ describe("follow-up cases end to end", () => {
       w2Registry,
     );
     await w2.start();
+    live = w2;
     closers.unshift(() => w2.stop());
     await until("the redelivered chunk", () => Promise.resolve(seen.includes(`${tenant}-d1`)), Boolean);
 
@@ -266,6 +270,32 @@ describe("follow-up cases end to end", () => {
     // Evidence holds the redacted comment, never the phone number.
     expect(JSON.stringify(c.evidence)).not.toContain("7946");
     expect(c.evidence).toMatchObject({ score: { kind: "nps", value: 2 } });
+  });
+
+  it("a replay from the archive evaluates the event again and opens nothing new", async () => {
+    const day = 86_400_000;
+    const evaluated: string[] = [];
+    const result = await replayRange(
+      { from: new Date(Math.floor(Date.now() / day) * day - day), to: new Date(Math.floor(Date.now() / day) * day + day), tenant },
+      {
+        ch,
+        reader: createReader(ch),
+        writer: createWriter(ch),
+        store: archive,
+        enrichment: live.enrichment,
+        logger: silentLogger,
+        cases: {
+          async fromChunk(stored) {
+            evaluated.push(...stored.map((s) => s.d.event.id));
+            return realOpener.fromChunk(stored);
+          },
+        },
+      },
+    );
+    expect(result.inserted).toBe(2);
+    expect(evaluated).toContain(`${tenant}-d1`);
+    expect(await rowsOf("cust-d")).toBe(1);
+    expect(await casesOf("cust-d")).toHaveLength(1);
   });
 
   it("serves the case with its customer's recent feedback and history", async () => {

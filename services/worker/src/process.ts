@@ -116,6 +116,7 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
       logger,
       wire: { minOccurredAt: config.PULSE_MIN_OCCURRED_AT },
       fcr: { windowMs: config.FCR_WINDOW_DAYS * 86_400_000, placeholders: config.FCR_PLACEHOLDER_CUSTOMERS },
+      cases,
     }),
   );
   replayWorker.on("error", (e) => logger.warn({ err: e }, "replay queue error"));
