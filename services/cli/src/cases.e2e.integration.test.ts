@@ -328,6 +328,45 @@ describe("follow-up cases end to end", () => {
     expect(c).toMatchObject({ version: 2, state: "in_progress", owner: expect.not.stringMatching(/^(bob|mallory)$/) as unknown });
   });
 
+  it("refuses bad input naming the field and the rule; documents every route in OpenAPI", async () => {
+    const bad = async (url: string) => {
+      const r = await get(url);
+      expect(r.statusCode, url).toBe(400);
+      expect(r.headers["content-type"]).toContain("application/problem+json");
+      return r.json<{ detail: string; parameter?: string }>();
+    };
+    expect(await bad("/v1/cases?state=lost")).toMatchObject({ parameter: "state" });
+    expect((await bad("/v1/cases?state=lost")).detail).toContain("open, in_progress");
+    expect(await bad("/v1/cases?limit=0")).toMatchObject({ parameter: "limit" });
+    expect(await bad("/v1/cases?due=later")).toMatchObject({ parameter: "due" });
+    expect(await bad("/v1/cases?colour=red")).toMatchObject({ parameter: "colour" });
+    expect((await query.inject({ url: "/v1/cases" })).statusCode).toBe(401);
+
+    const c = (await get(`/v1/cases/${caseId}`)).json<{ case: CaseRecord }>().case;
+    const unknown = await patch(caseId, { version: c.version, actor: "ann", colour: "red" });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json<{ detail: string }>().detail).toMatch(/^colour: unknown field/);
+    const noVersion = await patch(caseId, { actor: "ann", note: "x" });
+    expect(noVersion.json<{ detail: string }>().detail).toMatch(/^version: required/);
+    const badOutcome = await patch(caseId, { version: c.version, actor: "ann", outcome: "great" });
+    expect(badOutcome.json<{ detail: string }>().detail).toMatch(/^outcome: must be one of recovered/);
+    // The version may come as If-Match instead.
+    const viaHeader = await query.inject({
+      method: "PATCH",
+      url: `/v1/cases/${caseId}`,
+      headers: { authorization: `Bearer ${WRITE}`, "if-match": `"${c.version}"` },
+      payload: { actor: "ann", note: "left a voicemail" },
+    });
+    expect(viaHeader.statusCode, viaHeader.body).toBe(200);
+    expect(viaHeader.json<CaseRecord>().version).toBe(c.version + 1);
+
+    const doc = (await query.inject({ url: "/docs/json" })).json<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>();
+    expect(Object.keys(doc.paths["/v1/cases"] ?? {})).toEqual(["get"]);
+    expect(Object.keys(doc.paths["/v1/cases/metrics"] ?? {})).toEqual(["get"]);
+    expect(Object.keys(doc.paths["/v1/cases/{id}"] ?? {}).sort()).toEqual(["get", "patch"]);
+    expect(doc.paths["/v1/cases/{id}"]?.patch?.security).toEqual([{ bearer: [] }]);
+  });
+
   it("escalates a case with a short SLA once when it breaches, and not one resolved in time", async () => {
     expect(await send([complaint(`${tenant}-late`, "cust-late"), complaint(`${tenant}-ok`, "cust-ok")])).toEqual(["accepted", "accepted"]);
     const [late] = await until("the late case", () => casesOf("cust-late"), (l) => l.length === 1);
