@@ -422,6 +422,33 @@ describe("follow-up cases end to end", () => {
     expect(created).toMatchObject({ trigger: "nps_detractor" });
   });
 
+  it("a repeat contact on the same topic opens a case naming both contacts; the first contact opens none", async () => {
+    const call = (id: string, minutesAgo: number, topic: string): FeedbackEvent => ({
+      id,
+      type: "call.completed",
+      occurredAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+      source: "e2e",
+      touchpoint: "phone",
+      channel: "phone",
+      customer: { id: "cust-r" },
+      schemaVersion: 1,
+      body: { queue: "general", waitSeconds: 30, handleSeconds: 200, holdSeconds: 0, transfers: 0, abandoned: false, topic },
+    });
+    // The first call, then (in another request, so another chunk) a second on the same topic and one on another topic.
+    expect(await send([call(`${tenant}-r1`, 30, "billing")])).toEqual(["accepted"]);
+    await until(
+      "the first call stored",
+      async () => Number((await createReader(ch).query<{ n: number }>("SELECT count() AS n FROM fcr_contacts WHERE tenant = {t:String} AND customer_id = 'cust-r'", { t: tenant }))[0]?.n),
+      (n) => n === 1,
+    );
+    expect(await rowsOf("cust-r")).toBe(0);
+    expect(await send([call(`${tenant}-r2`, 10, "billing"), call(`${tenant}-r3`, 5, "delivery")])).toEqual(["accepted", "accepted"]);
+    const [c] = await until("the repeat-contact case", () => casesOf("cust-r"), (l) => l.length > 0);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await rowsOf("cust-r")).toBe(1);
+    expect(c).toMatchObject({ trigger: "repeat_contact", severity: "medium", eventId: `${tenant}-r2`, evidence: { contacts: [`${tenant}-r1`, `${tenant}-r2`], topic: "billing" } });
+  });
+
   it("serves loop metrics and the recovery rate per team", async () => {
     // cust-d, followed up (a note) after an NPS 2, answers again: a promoter now.
     const later = { ...survey(`${tenant}-d2`, 10, "cust-d"), occurredAt: new Date(Date.now() + 1000).toISOString() };
