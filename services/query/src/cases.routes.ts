@@ -158,7 +158,9 @@ export function registerCasesRoutes(app: FastifyInstance, deps: CasesDeps, reade
       const { before, case: after } = await deps.repo.update(tenant, id, patch, deps.policyOf(tenant), opts.now());
       updates.inc({ result: "ok" });
       request.log.info({ tenant, caseId: id, actor: patch.actor, from: before.version, to: after.version, state: after.state }, "case updated");
-      if (deps.timers) await deps.timers.sync(after);
+      // The change is committed; a timer that cannot be moved now (Redis down) is logged, and the
+      // SLA runner still decides from the case itself when the old timer fires.
+      if (deps.timers) await deps.timers.sync(after).catch((err: unknown) => request.log.warn({ err, tenant, caseId: id }, "case SLA timers not updated"));
       return after;
     } catch (err) {
       const status = (err as { status?: number }).status;
