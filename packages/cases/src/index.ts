@@ -26,3 +26,4 @@ export {
   type UpdateResult,
 } from "./repository";
 export { createCaseMetrics, createSlaProcessor, createSlaTimers, slaJobId, type CaseMetrics, type EscalationDeps, type SlaJobData, type SlaTimers } from "./sla";
+export { followedUpCustomers, loopMetrics, recoveryByGroup, LOOP_GROUP_BY, type FollowedUp, type LoopGroupBy, type LoopMetrics, type Rate } from "./metrics";

@@ -109,6 +109,8 @@ export function caseOfRow(r: Row): CaseRecord {
 const NEXT_DUE = `CASE WHEN first_response_at IS NULL THEN least(first_response_due, resolution_due) ELSE resolution_due END`;
 
 export interface CaseRepository {
+  /** The store the repository works on (loop metrics read it directly). */
+  readonly store: Store;
   /** Opens the cases of stored events; an event seen before names an existing case and opens nothing. */
   open(drafts: readonly CaseDraft[], policyOf: (tenant: string) => CasePolicy, now: Date): Promise<OpenResult[]>;
   get(tenant: string, id: string): Promise<CaseRecord>;
@@ -152,6 +154,7 @@ export function createCaseRepository(store: Store): CaseRepository {
   }
 
   return {
+    store,
     async open(drafts, policyOf, now) {
       const out: OpenResult[] = [];
       for (const d of drafts) {

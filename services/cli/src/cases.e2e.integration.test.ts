@@ -2,8 +2,9 @@
  * Issue 12 end to end: follow-up cases through the real collector, Kafka, worker, chDB, a real
  * Postgres server (a schema of its own), Redis/BullMQ and the query service.
  * - a detractor answer opens exactly one case, also after the same event is resent (through the
- *   collector's dedup and past it) and after the worker crashed between opening the case and
- *   committing its offset (the chunk is delivered again to a new worker);
+ *   collector's dedup and past it), after the worker crashed between opening the case and
+ *   committing its offset (the chunk is delivered again to a new worker) and after a replay of
+ *   the range from the archive;
  * - PATCH: a stale version gets 409, a read token cannot write, another tenant sees nothing;
  * - a case with a short SLA is escalated once when it breaches, and not at all when it is
  *   answered and resolved in time.
@@ -24,7 +25,7 @@ import { createQueryApp } from "@pulse/query";
 import { createQueueFactory, createRedis, QUEUE_NAMES, type Queue } from "@pulse/redis";
 import { openTestStore, type TestStore } from "@pulse/store";
 import { createLocalStore } from "@pulse/storage";
-import { createCaseHistoryShipper, createCaseOpener, createWorker, type CaseOpener, type PulseWorker } from "@pulse/worker";
+import { createCaseHistoryShipper, createCaseOpener, createWorker, replayRange, type CaseOpener, type PulseWorker } from "@pulse/worker";
 
 const stack = inject("stack");
 const ROOT = new URL("../../../", import.meta.url).pathname;
@@ -65,6 +66,8 @@ let query: Awaited<ReturnType<typeof createQueryApp>>;
 let makeWorker: (opener: CaseOpener, registry?: Registry) => PulseWorker;
 let realOpener: CaseOpener;
 let slaQueue: Queue<SlaJobData>;
+let archive: ReturnType<typeof createLocalStore>;
+let live: PulseWorker;
 const slaRegistry = createMetricsRegistry("sla", { defaults: false });
 const webhook: unknown[] = [];
 
@@ -86,7 +89,7 @@ beforeAll(async () => {
   const queues = createQueueFactory({ redis: { url: stack.REDIS_URL }, prefix: `e2e-cases-${run}` });
   slaQueue = queues.queue<SlaJobData>(QUEUE_NAMES.followUps);
   const timers = createSlaTimers(slaQueue);
-  const archive = createLocalStore(tempDir("pulse-cases-archive-"));
+  archive = createLocalStore(tempDir("pulse-cases-archive-"));
   realOpener = createCaseOpener({ repo, reader: createReader(ch), catalogues, registry: createMetricsRegistry("w", { defaults: false }), logger: silentLogger, timers });
   makeWorker = (opener, registry = createMetricsRegistry("w", { defaults: false })) =>
     createWorker({
@@ -105,16 +108,7 @@ beforeAll(async () => {
       retry: { minMs: 100, maxMs: 500 },
       cases: opener,
     });
-  const limits = { maxBodyBytes: 1024 * 1024, maxEvents: 100, maxDepth: 32, rateLimit: { eventsPerSecond: 1000, burst: 1000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024, coalesce: true };
-  collector = await createCollectorApp({
-    producer,
-    topics,
-    dedup: createRedisDedupStore(redis, { windowSeconds: 3600 }),
-    keys: [{ sha256: hashApiKey(KEY), tenant, source: "e2e" }],
-    logger: silentLogger,
-    metrics: createMetricsRegistry("c", { defaults: false }),
-    limits,
-  });
+  collector = await makeCollector(producer, createRedisDedupStore(redis, { windowSeconds: 3600 }));
   const token = (s: string, tn: string, kind: "read" | "write") => ({ sha256: Buffer.from(hashApiKey(s), "hex"), tenant: tn, kind });
   query = await createQueryApp({
     reader: createReader(ch),
@@ -143,6 +137,18 @@ afterAll(async () => {
   for (const c of closers) await c();
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A collector for the tenant's key on the run's topics, with its own dedup memory. */
+const makeCollector = (producer: ReturnType<typeof createProducer>, dedup: ReturnType<typeof createRedisDedupStore>) =>
+  createCollectorApp({
+    producer,
+    topics: topicNames(`${tenant}.`),
+    dedup,
+    keys: [{ sha256: hashApiKey(KEY), tenant, source: "e2e" }],
+    logger: silentLogger,
+    metrics: createMetricsRegistry("c", { defaults: false }),
+    limits: { maxBodyBytes: 1024 * 1024, maxEvents: 100, maxDepth: 32, rateLimit: { eventsPerSecond: 1000, burst: 1000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024, coalesce: true },
+  });
 
 const survey = (id: string, nps: number, customer: string): FeedbackEvent => ({
   id,
@@ -235,21 +241,17 @@ describe("follow-up cases end to end", () => {
       w2Registry,
     );
     await w2.start();
+    live = w2;
     closers.unshift(() => w2.stop());
     await until("the redelivered chunk", () => Promise.resolve(seen.includes(`${tenant}-d1`)), Boolean);
 
     // The same event resent: through the collector (its dedup answers), and past it (a second
     // collector with an empty dedup memory, as after the dedup window) so the worker sees it again.
     expect(await send([survey(`${tenant}-d1`, 2, "cust-d")])).toEqual(["duplicate"]);
-    const fresh = await createCollectorApp({
-      producer: createProducer(createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-cases-2", logger: silentLogger })),
-      topics: topicNames(`${tenant}.`),
-      dedup: createRedisDedupStore(createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:fresh:` }), { windowSeconds: 3600 }),
-      keys: [{ sha256: hashApiKey(KEY), tenant, source: "e2e" }],
-      logger: silentLogger,
-      metrics: createMetricsRegistry("c2", { defaults: false }),
-      limits: { maxBodyBytes: 1024 * 1024, maxEvents: 100, maxDepth: 32, rateLimit: { eventsPerSecond: 1000, burst: 1000 }, produceTimeoutMs: 10_000, lingerMs: 2, maxSendBytes: 900 * 1024, coalesce: true },
-    });
+    const freshRedis = createRedis({ url: stack.REDIS_URL, keyPrefix: `e2e:${tenant}:fresh:` });
+    const freshProducer = createProducer(createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-cases-2", logger: silentLogger }));
+    const fresh = await makeCollector(freshProducer, createRedisDedupStore(freshRedis, { windowSeconds: 3600 }));
+    closers.unshift(() => freshRedis.disconnect(), () => freshProducer.disconnect());
     closers.unshift(() => fresh.close());
     expect(await send([survey(`${tenant}-d1`, 2, "cust-d")], fresh)).toEqual(["accepted"]);
     // The worker sees the resent message and drops the id it already stored.
@@ -268,6 +270,32 @@ describe("follow-up cases end to end", () => {
     // Evidence holds the redacted comment, never the phone number.
     expect(JSON.stringify(c.evidence)).not.toContain("7946");
     expect(c.evidence).toMatchObject({ score: { kind: "nps", value: 2 } });
+  });
+
+  it("a replay from the archive evaluates the event again and opens nothing new", async () => {
+    const day = 86_400_000;
+    const evaluated: string[] = [];
+    const result = await replayRange(
+      { from: new Date(Math.floor(Date.now() / day) * day - day), to: new Date(Math.floor(Date.now() / day) * day + day), tenant },
+      {
+        ch,
+        reader: createReader(ch),
+        writer: createWriter(ch),
+        store: archive,
+        enrichment: live.enrichment,
+        logger: silentLogger,
+        cases: {
+          async fromChunk(stored) {
+            evaluated.push(...stored.map((s) => s.d.event.id));
+            return realOpener.fromChunk(stored);
+          },
+        },
+      },
+    );
+    expect(result.inserted).toBe(2);
+    expect(evaluated).toContain(`${tenant}-d1`);
+    expect(await rowsOf("cust-d")).toBe(1);
+    expect(await casesOf("cust-d")).toHaveLength(1);
   });
 
   it("serves the case with its customer's recent feedback and history", async () => {
@@ -298,6 +326,45 @@ describe("follow-up cases end to end", () => {
     expect(bad.json<{ detail: string }>().detail).toContain("state");
     const c = (await get(`/v1/cases/${caseId}`)).json<{ case: CaseRecord }>().case;
     expect(c).toMatchObject({ version: 2, state: "in_progress", owner: expect.not.stringMatching(/^(bob|mallory)$/) as unknown });
+  });
+
+  it("refuses bad input naming the field and the rule; documents every route in OpenAPI", async () => {
+    const bad = async (url: string) => {
+      const r = await get(url);
+      expect(r.statusCode, url).toBe(400);
+      expect(r.headers["content-type"]).toContain("application/problem+json");
+      return r.json<{ detail: string; parameter?: string }>();
+    };
+    expect(await bad("/v1/cases?state=lost")).toMatchObject({ parameter: "state" });
+    expect((await bad("/v1/cases?state=lost")).detail).toContain("open, in_progress");
+    expect(await bad("/v1/cases?limit=0")).toMatchObject({ parameter: "limit" });
+    expect(await bad("/v1/cases?due=later")).toMatchObject({ parameter: "due" });
+    expect(await bad("/v1/cases?colour=red")).toMatchObject({ parameter: "colour" });
+    expect((await query.inject({ url: "/v1/cases" })).statusCode).toBe(401);
+
+    const c = (await get(`/v1/cases/${caseId}`)).json<{ case: CaseRecord }>().case;
+    const unknown = await patch(caseId, { version: c.version, actor: "ann", colour: "red" });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json<{ detail: string }>().detail).toMatch(/^colour: unknown field/);
+    const noVersion = await patch(caseId, { actor: "ann", note: "x" });
+    expect(noVersion.json<{ detail: string }>().detail).toMatch(/^version: required/);
+    const badOutcome = await patch(caseId, { version: c.version, actor: "ann", outcome: "great" });
+    expect(badOutcome.json<{ detail: string }>().detail).toMatch(/^outcome: must be one of recovered/);
+    // The version may come as If-Match instead.
+    const viaHeader = await query.inject({
+      method: "PATCH",
+      url: `/v1/cases/${caseId}`,
+      headers: { authorization: `Bearer ${WRITE}`, "if-match": `"${c.version}"` },
+      payload: { actor: "ann", note: "left a voicemail" },
+    });
+    expect(viaHeader.statusCode, viaHeader.body).toBe(200);
+    expect(viaHeader.json<CaseRecord>().version).toBe(c.version + 1);
+
+    const doc = (await query.inject({ url: "/docs/json" })).json<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>();
+    expect(Object.keys(doc.paths["/v1/cases"] ?? {})).toEqual(["get"]);
+    expect(Object.keys(doc.paths["/v1/cases/metrics"] ?? {})).toEqual(["get"]);
+    expect(Object.keys(doc.paths["/v1/cases/{id}"] ?? {}).sort()).toEqual(["get", "patch"]);
+    expect(doc.paths["/v1/cases/{id}"]?.patch?.security).toEqual([{ bearer: [] }]);
   });
 
   it("escalates a case with a short SLA once when it breaches, and not one resolved in time", async () => {
@@ -353,5 +420,55 @@ describe("follow-up cases end to end", () => {
       { t: tenant, c: caseId },
     );
     expect(created).toMatchObject({ trigger: "nps_detractor" });
+  });
+
+  it("a repeat contact on the same topic opens a case naming both contacts; the first contact opens none", async () => {
+    const call = (id: string, minutesAgo: number, topic: string): FeedbackEvent => ({
+      id,
+      type: "call.completed",
+      occurredAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+      source: "e2e",
+      touchpoint: "phone",
+      channel: "phone",
+      customer: { id: "cust-r" },
+      schemaVersion: 1,
+      body: { queue: "general", waitSeconds: 30, handleSeconds: 200, holdSeconds: 0, transfers: 0, abandoned: false, topic },
+    });
+    // The first call, then (in another request, so another chunk) a second on the same topic and one on another topic.
+    expect(await send([call(`${tenant}-r1`, 30, "billing")])).toEqual(["accepted"]);
+    await until(
+      "the first call stored",
+      async () => Number((await createReader(ch).query<{ n: number }>("SELECT count() AS n FROM fcr_contacts WHERE tenant = {t:String} AND customer_id = 'cust-r'", { t: tenant }))[0]?.n),
+      (n) => n === 1,
+    );
+    expect(await rowsOf("cust-r")).toBe(0);
+    expect(await send([call(`${tenant}-r2`, 10, "billing"), call(`${tenant}-r3`, 5, "delivery")])).toEqual(["accepted", "accepted"]);
+    const [c] = await until("the repeat-contact case", () => casesOf("cust-r"), (l) => l.length > 0);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await rowsOf("cust-r")).toBe(1);
+    expect(c).toMatchObject({ trigger: "repeat_contact", severity: "medium", eventId: `${tenant}-r2`, evidence: { contacts: [`${tenant}-r1`, `${tenant}-r2`], topic: "billing" } });
+  });
+
+  it("serves loop metrics and the recovery rate per team", async () => {
+    // cust-d, followed up (a note) after an NPS 2, answers again: a promoter now.
+    const later = { ...survey(`${tenant}-d2`, 10, "cust-d"), occurredAt: new Date(Date.now() + 1000).toISOString() };
+    expect(await send([later])).toEqual(["accepted"]);
+    await until(
+      "the later answer",
+      async () => Number((await createReader(ch).query<{ n: number }>("SELECT count() AS n FROM feedback_events WHERE tenant = {t:String} AND event_id = {e:String}", { t: tenant, e: later.id }))[0]?.n),
+      (n) => n === 1,
+    );
+    const r = await get(`/v1/cases/metrics?groupBy=team&from=${encodeURIComponent(new Date(Date.now() - 3600_000).toISOString())}`);
+    expect(r.statusCode, r.body).toBe(200);
+    type G = { key: string; opened: number; closureRate: { count: number }; recovery: { response: { count: number; n: number }; improved: { count: number; n: number }; becamePromoters: { count: number } } | null };
+    const groups = r.json<{ groups: G[] }>().groups;
+    const { rows } = await t.store.query<{ team: string; n: number }>("SELECT team, count(*) AS n FROM cases WHERE tenant_id = $1 GROUP BY team ORDER BY team", [tenant]);
+    expect(groups.map((g) => [g.key, g.opened])).toEqual(rows.map((x) => [x.team, x.n]));
+    const care = groups.find((g) => g.key === "care")!;
+    // Followed up in care: cust-d (NPS 2, answered 10 later) and cust-ok (a complaint, no NPS, no later answer).
+    expect(care.recovery).toMatchObject({ response: { count: 1, n: 2 }, improved: { count: 1, n: 1 }, becamePromoters: { count: 1 } });
+    const bad = await get("/v1/cases/metrics?groupBy=segment");
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ detail: string }>().detail).toContain("groupBy");
   });
 });

@@ -153,3 +153,54 @@ export const patchCaseSchema = {
   },
   response: { 200: caseSchema, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
 };
+
+const rate = { type: "object", properties: { value: { type: ["number", "null"] }, count: { type: "integer" }, n: { type: "integer" }, ci95: { type: ["array", "null"], items: { type: "number" } } } };
+const durations = { type: "object", properties: { n: { type: "integer" }, p50Seconds: { type: ["number", "null"] }, p90Seconds: { type: ["number", "null"] } } };
+
+export const caseMetricsSchema = {
+  summary: "Loop metrics of the cases opened in a range, per touchpoint or team, with the recovery rate",
+  description:
+    "Exact for any range (computed from the case records): cases opened; time to first response and to resolution (p50/p90, seconds from opening); SLA hit rates " +
+    "(met / decided, Wilson 95% interval; missed = late, escalated, or overdue now); closure rate; and the recovery rate of followed-up customers " +
+    "(of those who answered an NPS survey after the follow-up, the share whose score improved, and who became promoters).",
+  tags: ["cases"],
+  querystring: {
+    type: "object",
+    properties: {
+      from: str("Range start (cases opened from), ISO-8601 with offset or epoch ms; default: 30 days before `to`.", { format: "date-time" }),
+      to: str("Range end, exclusive; default now."),
+      groupBy: str("touchpoint (default) or team", { enum: ["touchpoint", "team"] }),
+    },
+  },
+  response: {
+    200: {
+      type: "object",
+      properties: {
+        from: { type: "string" },
+        to: { type: "string" },
+        groupBy: { type: "string" },
+        groups: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              key: { type: "string" },
+              opened: { type: "integer" },
+              firstResponse: durations,
+              resolution: durations,
+              slaHit: { type: "object", properties: { firstResponse: rate, resolution: rate } },
+              closureRate: rate,
+              recovery: {
+                type: ["object", "null"],
+                properties: { value: { type: ["number", "null"] }, n: { type: "integer" }, ci95: rate.properties.ci95, response: rate, improved: rate, becamePromoters: rate },
+              },
+            },
+          },
+        },
+      },
+    },
+    400: problem,
+    401: problem,
+    403: problem,
+  },
+};

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
-import { CASE_STATES, type CaseFilters, type CasePatch, type CaseRepository, type CaseState, type SlaTimers } from "@pulse/cases";
+import { CASE_STATES, followedUpCustomers, LOOP_GROUP_BY, loopMetrics, recoveryByGroup, type CaseFilters, type CasePatch, type CaseRepository, type CaseState, type SlaTimers } from "@pulse/cases";
 import { CASE_SEVERITIES, CASE_TRIGGERS, type CasePolicy } from "@pulse/catalogue";
 import type { Reader } from "@pulse/clickhouse";
 import { BadRequestError, Counter, type Logger, type Registry } from "@pulse/kit";
-import { getCaseSchema, listCasesSchema, patchCaseSchema } from "./cases.openapi";
+import { caseMetricsSchema, getCaseSchema, listCasesSchema, patchCaseSchema } from "./cases.openapi";
 import { routeOptions } from "./openapi";
-import { assertKnownParams, list, param, parsePositiveInt, type RawQuery } from "./params-fns";
+import { assertKnownParams, iso, list, param, parseEnum, parseInstant, parsePositiveInt, type RawQuery } from "./params-fns";
 import { query } from "./route-context";
 
 /** What the case routes need: the store's repository, the tenant's policy, the SLA timers. */
@@ -91,6 +91,38 @@ export function registerCasesRoutes(app: FastifyInstance, deps: CasesDeps, reade
     return deps.repo.list(request.tenant, filters, { limit: parsePositiveInt(q, "limit", 50, 200), offset: parseOffset(q) }, opts.now());
   });
 
+  // Loop metrics and the recovery rate of the cases opened in [from, to), per touchpoint or team.
+  app.get("/v1/cases/metrics", routeOptions(caseMetricsSchema), async (request) => {
+    const q = query(request.query);
+    assertKnownParams(q, ["from", "to", "groupBy"]);
+    const now = opts.now();
+    const to = parseInstant(q, "to") ?? now.getTime();
+    const from = parseInstant(q, "from") ?? to - 30 * 86_400_000;
+    if (from >= to) throw new BadRequestError("invalid_range", `from (${iso(from)}) must be before to (${iso(to)})`, { parameter: "from" });
+    const groupBy = parseEnum(q, "groupBy", LOOP_GROUP_BY, "touchpoint", "invalid_parameter");
+    const tenant = request.tenant;
+    const range = { from: new Date(from), to: new Date(to), groupBy };
+    const [groups, followed] = await Promise.all([loopMetrics(deps.repo.store, tenant, { ...range, now }), followedUpCustomers(deps.repo.store, tenant, range)]);
+    // The followed-up customers' NPS answers after their follow-up (feedback_events, stored per event id once).
+    const answers = new Map<string, { at: Date; nps: number }[]>();
+    if (followed.length > 0) {
+      const since = Math.min(...followed.map((f) => f.followedUpAt.getTime()));
+      const rows = await reader.query<{ customer_id: string; t: number | string; nps: number }>(
+        `SELECT customer_id, toUnixTimestamp64Milli(occurred_at) AS t, nps FROM feedback_events
+         WHERE tenant = {t:String} AND customer_id IN {c:Array(String)} AND nps IS NOT NULL AND occurred_at > fromUnixTimestamp64Milli({since:Int64})
+         LIMIT 1 BY event_id`,
+        { t: tenant, c: [...new Set(followed.map((f) => f.customerId))], since },
+      );
+      for (const r of rows) {
+        const list = answers.get(r.customer_id) ?? [];
+        list.push({ at: new Date(Number(r.t)), nps: Number(r.nps) });
+        answers.set(r.customer_id, list);
+      }
+    }
+    const recovery = recoveryByGroup(followed, answers);
+    return { from: iso(from), to: iso(to), groupBy, groups: groups.map((g) => ({ ...g, recovery: recovery.get(g.key) ?? null })) };
+  });
+
   app.get("/v1/cases/:id", routeOptions(getCaseSchema), async (request) => {
     const { id } = request.params as { id: string };
     const tenant = request.tenant;
@@ -126,7 +158,9 @@ export function registerCasesRoutes(app: FastifyInstance, deps: CasesDeps, reade
       const { before, case: after } = await deps.repo.update(tenant, id, patch, deps.policyOf(tenant), opts.now());
       updates.inc({ result: "ok" });
       request.log.info({ tenant, caseId: id, actor: patch.actor, from: before.version, to: after.version, state: after.state }, "case updated");
-      if (deps.timers) await deps.timers.sync(after);
+      // The change is committed; a timer that cannot be moved now (Redis down) is logged, and the
+      // SLA runner still decides from the case itself when the old timer fires.
+      if (deps.timers) await deps.timers.sync(after).catch((err: unknown) => request.log.warn({ err, tenant, caseId: id }, "case SLA timers not updated"));
       return after;
     } catch (err) {
       const status = (err as { status?: number }).status;

@@ -19,6 +19,10 @@ const FILES: Record<string, { path: string; type: string }> = {
   "/actions.js": { path: join(PUBLIC_DIR, "actions.js"), type: "text/javascript; charset=utf-8" },
   "/alerts.js": { path: join(PUBLIC_DIR, "alerts.js"), type: "text/javascript; charset=utf-8" },
   "/style.css": { path: join(PUBLIC_DIR, "style.css"), type: "text/css; charset=utf-8" },
+  // The follow-up case queue (issue 12).
+  "/cases": { path: join(PUBLIC_DIR, "cases.html"), type: "text/html; charset=utf-8" },
+  "/cases.js": { path: join(PUBLIC_DIR, "cases.js"), type: "text/javascript; charset=utf-8" },
+  "/cases.css": { path: join(PUBLIC_DIR, "cases.css"), type: "text/css; charset=utf-8" },
   "/vendor/uPlot.iife.min.js": { path: join(UPLOT_DIR, "uPlot.iife.min.js"), type: "text/javascript; charset=utf-8" },
   "/vendor/uPlot.min.css": { path: join(UPLOT_DIR, "uPlot.min.css"), type: "text/css; charset=utf-8" },
 };

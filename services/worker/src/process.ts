@@ -117,6 +117,7 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
       wire: { minOccurredAt: config.PULSE_MIN_OCCURRED_AT },
       fcr: { windowMs: config.FCR_WINDOW_DAYS * 86_400_000, placeholders: config.FCR_PLACEHOLDER_CUSTOMERS },
       quietMs: config.REPLAY_QUIET_SECONDS * 1000,
+      cases,
     }),
   );
   replayWorker.on("error", (e) => logger.warn({ err: e }, "replay queue error"));

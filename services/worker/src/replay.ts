@@ -10,6 +10,7 @@ import { buildEventRows, isContact } from "./event-rows";
 import { DEFAULT_FCR_BIN_MS, DEFAULT_FCR_WINDOW_MS, DEFAULT_PLACEHOLDER_CUSTOMERS, placeholderSet } from "@pulse/enrichment";
 import { FCR_CONTACT_COLUMNS, fcrContactOf, fcrContactRows } from "./fcr-contacts";
 import { deleteFcrRange, reconcileFcr } from "./fcr-replay";
+import type { CaseOpener } from "./cases";
 import { chTime, EVENT_COLUMNS } from "./rows";
 
 export interface ReplayRequest {
@@ -39,6 +40,8 @@ export interface ReplayDeps {
   quietMs?: number;
   /** Called after every archive object with (done, total). */
   progress?: (done: number, total: number) => void | Promise<void>;
+  /** Follow-up cases, as the live worker opens them: an event that has its case already opens nothing. */
+  cases?: CaseOpener | undefined;
 }
 
 export interface ReplayResult {
@@ -137,6 +140,7 @@ export async function replayRange(req: ReplayRequest, deps: ReplayDeps): Promise
       const kafkaTopic = archivedTopic(key);
       const contacts = enriched.filter((e) => isContact(e.d.event)).map((e) => fcrContactOf(e.d.tenant, e.d.event, e.x, { kafkaTopic, partition: e.partition, offset: e.m.offset }));
       await deps.writer.insert("fcr_contacts", FCR_CONTACT_COLUMNS, fcrContactRows(contacts, placeholders), { dedupToken: `replay:${runId}:${key}:fcr-contacts` });
+      if (deps.cases) await deps.cases.fromChunk(enriched);
       result.inserted += rows.length;
       result.duplicates += duplicates;
     }
