@@ -36,7 +36,7 @@ export {
 } from "./attributes";
 export { formatPath as formatIssuePath, ValidationIssue, VALIDATION_ISSUE_CODES } from "./issues";
 export type { ValidationIssueCode } from "./issues";
-export { validateEvent, DEFAULT_MAX_FUTURE_SKEW_MS, DEFAULT_MIN_OCCURRED_AT, EARLIEST_MIN_OCCURRED_AT } from "./validate";
+export { validateEvent, DEFAULT_MAX_FUTURE_SKEW_MS, DEFAULT_MAX_ISSUES, DEFAULT_MIN_OCCURRED_AT, EARLIEST_MIN_OCCURRED_AT } from "./validate";
 export type { ValidateOptions } from "./validate";
 export { eventPartitionKey } from "./partition";
 export {

@@ -25,6 +25,7 @@ export const VALIDATION_ISSUE_CODES = [
   "forbidden_key", // '__proto__', 'constructor' or 'prototype' as an attributes key
   "unknown_event_type", // `type` is not one of EVENT_TYPES
   "unsupported_schema_version", // `schemaVersion` is not a supported version
+  "too_many_issues", // more issues than one answer lists (per event, and per request in the collector)
 ] as const;
 export type ValidationIssueCode = (typeof VALIDATION_ISSUE_CODES)[number];
 
@@ -46,13 +47,24 @@ export const NO_RULE = "\u0000";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/**
+ * Keys longer than this (no valid key is: field names and attribute keys are at most 64) are shown
+ * by their start and length, so an answer never echoes a sender's megabyte-long key back, twice.
+ */
+export const MAX_KEY_SHOWN = 64;
+
+/** A key as paths and messages show it: itself, or its first 32 characters and its length. */
+export function shownKey(key: string): string {
+  return key.length <= MAX_KEY_SHOWN ? key : `${key.slice(0, 32)}…(${key.length} characters)`;
+}
+
 /** `["body", "nps"]` → `body.nps`; odd keys are bracketed: `attributes["a b"]`, `items[0]`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;
     else {
-      const key = String(seg);
+      const key = shownKey(String(seg));
       out += IDENTIFIER.test(key) ? (out === "" ? key : `.${key}`) : `[${JSON.stringify(key)}]`;
     }
   }
@@ -175,7 +187,7 @@ export function toValidationIssues(
 
     case "invalid_key": {
       const key = zi.path[zi.path.length - 1];
-      const keyText = JSON.stringify(String(key));
+      const keyText = JSON.stringify(shownKey(String(key)));
       if (typeof key === "string" && FORBIDDEN_KEYS.has(key)) {
         out.push(forbiddenKeyIssue(path, key));
       } else {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { makeSampleEvent } from "./fixtures";
 import type { ValidationIssue } from "./issues";
 import { VALIDATION_ISSUE_CODES } from "./issues";
-import { validateEvent } from "./validate";
+import { DEFAULT_MAX_ISSUES, validateEvent } from "./validate";
 import type { ValidateOptions } from "./validate";
 
 const NOW = new Date("2025-03-15T00:00:00Z");
@@ -669,5 +669,41 @@ describe("reports all issues of an event at once", () => {
       ["attributes.__proto__", "attributes.constructor", "attributes.prototype"].sort(),
     );
     expect(issues.every((i) => i.code === "forbidden_key")).toBe(true);
+  });
+});
+
+describe("an answer never grows with what is sent", () => {
+  it("lists at most DEFAULT_MAX_ISSUES issues and counts the rest in one too_many_issues", () => {
+    const e = json(S);
+    for (let i = 0; i < 250; i++) e[`extra_${i}`] = i;
+    const issues = issuesOf(e);
+    expect(issues).toHaveLength(DEFAULT_MAX_ISSUES + 1);
+    expect(issues.slice(0, DEFAULT_MAX_ISSUES).every((x) => x.code === "unknown_field")).toBe(true);
+    expect(issues[DEFAULT_MAX_ISSUES]).toEqual({
+      code: "too_many_issues",
+      path: "",
+      message: `event has 150 more issues, not listed (an answer lists at most ${DEFAULT_MAX_ISSUES} per event); fix these first`,
+    });
+  });
+
+  it("takes a smaller cap, never below one listed issue", () => {
+    const e = json(S);
+    e.channel = "fax";
+    e.id = "";
+    expect(issuesOf(e, { now: NOW, maxIssues: 0 }).map((x) => x.code)).toEqual(["invalid_format", "too_many_issues"]);
+  });
+
+  it("shows a key longer than 64 characters by its first 32 and its length, in the path and the message", () => {
+    const e = json(S);
+    const key = "x".repeat(100_000);
+    e[key] = 1;
+    e.attributes = { ["a".repeat(70)]: "v" };
+    const issues = issuesOf(e);
+    const unknown = issues.find((x) => x.code === "unknown_field");
+    expect(unknown?.path).toBe(`["${"x".repeat(32)}…(100000 characters)"]`);
+    expect(unknown?.message.length).toBeLessThan(200);
+    const attr = issues.find((x) => x.path.startsWith("attributes"));
+    expect(attr?.path).toBe(`attributes["${"a".repeat(32)}…(70 characters)"]`);
+    expect(JSON.stringify(issues).length).toBeLessThan(1000);
   });
 });

@@ -23,9 +23,16 @@ export type ValidateOptions = {
    * DEFAULT_MIN_OCCURRED_AT. A deployment may raise it (PULSE_MIN_OCCURRED_AT) to refuse typo'd
    * years early; it never goes below 1970, where the rollups' DateTime starts. */
   minOccurredAt?: Date;
+  /**
+   * At most this many issues are listed (default DEFAULT_MAX_ISSUES, at least 1); the rest are
+   * counted in one last `too_many_issues` issue, so an answer stays small whatever is sent.
+   */
+  maxIssues?: number;
 };
 
 export const DEFAULT_MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
+/** Issues listed per rejected event before the rest are summed up in one `too_many_issues`. */
+export const DEFAULT_MAX_ISSUES = 100;
 /**
  * 1970-01-01T00:00:00Z: the rollups' DateTime starts there, so anything earlier (0001-01-01, 1969)
  * would be folded into wrong buckets. Not later by default, because real history is older than
@@ -136,12 +143,22 @@ function validate(
     issues.push(forbiddenKeyIssue("attributes.__proto__", "__proto__"));
   }
 
-  if (issues.length > 0) return err(issues);
+  if (issues.length > 0) return err(capIssues(issues, opts?.maxIssues ?? DEFAULT_MAX_ISSUES));
   if (!parsed.success) {
     // Unreachable while zod is deterministic; never accept an event zod rejected.
     return err([{ code: "invalid_type", path: "", message: "event was rejected by the contract" }]);
   }
   return ok(parsed.data as FeedbackEvent);
+}
+
+function capIssues(issues: ValidationIssue[], maxIssues: number): ValidationIssue[] {
+  const keep = Math.max(1, Math.floor(maxIssues));
+  if (issues.length <= keep) return issues;
+  const more = issues.length - keep;
+  return [
+    ...issues.slice(0, keep),
+    { code: "too_many_issues", path: "", message: `event has ${more} more issue${more === 1 ? "" : "s"}, not listed (an answer lists at most ${keep} per event); fix these first` },
+  ];
 }
 
 // Only a string that passed the format check is compared with the clock.

@@ -19,7 +19,7 @@ import { casePolicyOf, createCatalogueSource, parseCatalogue } from "@pulse/cata
 import { createReader, createWriter, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
 import type { FeedbackEvent } from "@pulse/contract";
-import { createKafka, createProducer, ensureTopics, topicNames } from "@pulse/kafka";
+import { createKafka, createProducer, declaredTopics, ensureTopics, topicNames } from "@pulse/kafka";
 import { createMetricsRegistry, silentLogger, type Registry } from "@pulse/kit";
 import { createQueryApp } from "@pulse/query";
 import { createQueueFactory, createRedis, QUEUE_NAMES, type Queue } from "@pulse/redis";
@@ -74,10 +74,7 @@ const webhook: unknown[] = [];
 beforeAll(async () => {
   const kafka = createKafka({ brokers: stack.KAFKA_BROKERS.split(","), clientId: "e2e-cases", logger: silentLogger });
   const topics = topicNames(`${tenant}.`);
-  await ensureTopics(kafka, [
-    { topic: topics.feedback, numPartitions: 1 },
-    { topic: topics.deadLetters, numPartitions: 1 },
-  ]);
+  await ensureTopics(kafka, declaredTopics(`${tenant}.`, { feedback: 1, deadLetters: 1 }));
   ch = await openClickHouse({ path: join(tempDir("pulse-cases-"), "ch"), database: "pulse" });
   await migrate(ch, join(ROOT, "infra/clickhouse"));
   t = await openTestStore("server");

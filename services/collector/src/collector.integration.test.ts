@@ -112,6 +112,7 @@ describe("POST /v1/events against Kafka and Redis", () => {
       { code: "unknown_event_type", path: "type", event: { ...s(), type: "survey.answered" } },
       { code: "unsupported_schema_version", path: "schemaVersion", event: { ...s(), schemaVersion: 2 } },
       { code: "invalid_type", path: "", event: "not an object" },
+      { code: "too_many_issues", path: "", event: { ...s(), ...Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`extra_${i}`, 1])) } },
     ];
     // Every code of the contract is exercised at least once.
     expect(new Set(cases.map((x) => x.code))).toEqual(new Set(VALIDATION_ISSUE_CODES));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeSampleEvent } from "@pulse/contract/fixtures";
 import { answerStatus, buildAnswer } from "./answer";
-import { classifyItems } from "./ingest";
+import { classifyItems, REQUEST_ISSUE_BUDGET } from "./ingest";
 
 const now = new Date("2025-06-01T12:00:00Z");
 const item = (value: unknown) => ({ ok: true as const, value });
@@ -49,5 +49,35 @@ describe("buildAnswer / answerStatus", () => {
     expect(answerStatus({ accepted: 0, duplicates: 2, rejected: 0 })).toBe(200);
     expect(answerStatus({ accepted: 0, duplicates: 0, rejected: 2 })).toBe(400);
     expect(answerStatus({ accepted: 0, duplicates: 1, rejected: 2 })).toBe(207);
+  });
+});
+
+describe("answers stay small whatever is sent", () => {
+  it("lists at most 1000 issues per request; every later rejected event still gets its first issue and a count", () => {
+    const items = Array.from({ length: 2000 }, () => item({}));
+    const outcomes = classifyItems(items, { now });
+    const rejected = outcomes.filter((o) => o.status === "rejected");
+    expect(rejected).toHaveLength(2000);
+    const listed = rejected.flatMap((o) => o.errors.filter((e) => e.code !== "too_many_issues"));
+    // The budget is spent by the events before it runs out, then one issue per event.
+    const first = rejected[0]?.errors.length ?? 0;
+    expect(first).toBeGreaterThan(1);
+    const spentAfter = Math.ceil(REQUEST_ISSUE_BUDGET / first);
+    expect(listed.length).toBeLessThanOrEqual(REQUEST_ISSUE_BUDGET + first + (2000 - spentAfter));
+    const last = rejected[1999];
+    expect(last?.errors).toHaveLength(2);
+    expect(last?.errors[1]).toMatchObject({ code: "too_many_issues", path: "" });
+    expect(last?.errors[1]?.message).toMatch(/^event has \d+ more issues?, not listed/);
+    // An answer of a 6 KB body of 2000 broken events stays within a few hundred bytes per event.
+    expect(JSON.stringify(outcomes).length).toBeLessThan(2000 * 400);
+  });
+
+  it("never echoes a huge unknown key: it is shown by its start and length", () => {
+    const key = "k".repeat(1_000_000);
+    const [o] = classifyItems([item({ ...makeSampleEvent("survey.response"), [key]: 1 })], { now });
+    expect(o?.status).toBe("rejected");
+    const errors = o?.status === "rejected" ? o.errors : [];
+    expect(errors[0]).toMatchObject({ code: "unknown_field", path: `["${"k".repeat(32)}…(1000000 characters)"]` });
+    expect(JSON.stringify(errors).length).toBeLessThan(500);
   });
 });

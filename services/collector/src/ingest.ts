@@ -3,7 +3,7 @@
  * contract; within one request the first valid event with an id wins and later ones are
  * duplicates. Nothing here knows about Kafka, Redis or HTTP.
  */
-import { validateEvent, type FeedbackEvent } from "@pulse/contract";
+import { DEFAULT_MAX_ISSUES, validateEvent, type FeedbackEvent } from "@pulse/contract";
 import type { BodyItem } from "./body/parse-body";
 import type { IngestIssue } from "./issues";
 
@@ -16,7 +16,16 @@ export interface ClassifyOptions {
   now: Date;
   maxFutureSkewMs?: number;
   minOccurredAt?: Date;
+  /** Issues listed for one event (the contract's default when absent). */
+  maxIssues?: number;
 }
+
+/**
+ * Issues one answer lists across all its events. Past it every rejected event still gets its first
+ * issue and a `too_many_issues` count, so a body of 10,000 broken events cannot make an answer
+ * hundreds of times its own size.
+ */
+export const REQUEST_ISSUE_BUDGET = 1000;
 
 function rawId(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
@@ -37,6 +46,7 @@ export function classifyItem(item: BodyItem, opts: ClassifyOptions): Exclude<Ite
     now: opts.now,
     ...(opts.maxFutureSkewMs === undefined ? {} : { maxFutureSkewMs: opts.maxFutureSkewMs }),
     ...(opts.minOccurredAt === undefined ? {} : { minOccurredAt: opts.minOccurredAt }),
+    ...(opts.maxIssues === undefined ? {} : { maxIssues: opts.maxIssues }),
   };
   if (!item.ok) {
     if (!("value" in item)) return { status: "rejected", id: undefined, errors: item.issues };
@@ -51,8 +61,10 @@ export function classifyItem(item: BodyItem, opts: ClassifyOptions): Exclude<Ite
 
 export function classifyItems(items: readonly BodyItem[], opts: ClassifyOptions): ItemOutcome[] {
   const ids = new Set<string>();
+  let budget = REQUEST_ISSUE_BUDGET;
   return items.map((item) => {
-    const outcome = classifyItem(item, opts);
+    const outcome = classifyItem(item, { ...opts, maxIssues: Math.min(opts.maxIssues ?? DEFAULT_MAX_ISSUES, Math.max(1, budget)) });
+    if (outcome.status === "rejected") budget -= outcome.errors.length;
     if (outcome.status !== "valid") return outcome;
     if (ids.has(outcome.event.id)) return { status: "duplicate", id: outcome.event.id };
     ids.add(outcome.event.id);

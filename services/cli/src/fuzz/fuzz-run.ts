@@ -61,8 +61,9 @@ function send(agent: Agent, base: URL, req: HostileRequest, timeoutMs: number): 
         let size = 0;
         const done = () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), contentType: String(res.headers["content-type"] ?? "") });
         res.on("data", (c: Buffer) => {
-          // Keep at most 1 MB of an answer (enough to check it); the rest is drained.
-          if (size < 1024 * 1024) chunks.push(c);
+          // Keep at most 16 MB of an answer (every answer is checked whole; a longer one is
+          // reported as a problem without code, since it cannot be parsed).
+          if (size < 16 * 1024 * 1024) chunks.push(c);
           size += c.length;
           // An open event stream: its first bytes are its answer; hang up (the server must cope).
           if (req.stream && res.statusCode === 200) {
