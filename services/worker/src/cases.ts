@@ -61,12 +61,21 @@ export function createCaseOpener(deps: CaseOpenerDeps): CaseOpener {
          AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at <= {to:DateTime64(3, 'UTC')}`,
       { kt: list.map((k) => k.tenant), kc: list.map((k) => k.customer), kp: list.map((k) => k.topic), from: chTime(new Date(lo)), to: chTime(new Date(hi)) },
     );
+    // One pass to group the rows by (tenant, customer, topic): each contact then reads only its own
+    // customer's rows, not the whole answer (a 20,000-contact chunk would otherwise be quadratic).
+    const byKey = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const k = `${r.tenant}\u0000${r.customer_id}\u0000${r.topic}`;
+      const group = byKey.get(k);
+      if (group) group.push(r);
+      else byKey.set(k, [r]);
+    }
     for (const s of asked) {
       const e = s.d.event;
       const t = Date.parse(e.occurredAt);
       const w = windowMs(s.d.tenant);
-      const prior = rows
-        .filter((r) => r.tenant === s.d.tenant && r.customer_id === e.customer.id && r.topic === s.x.topic && r.contact_id !== e.id)
+      const prior = (byKey.get(`${s.d.tenant}\u0000${e.customer.id}\u0000${s.x.topic}`) ?? [])
+        .filter((r) => r.contact_id !== e.id)
         .map((r) => ({ id: r.contact_id, t: Number(r.t) }))
         .filter((r) => (r.t < t || (r.t === t && r.id < e.id)) && r.t >= t - w)
         .sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
