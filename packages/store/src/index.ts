@@ -10,5 +10,5 @@ export {
   type QueryResult,
 } from "./store";
 export { migrateStore, loadStoreMigrations, STORE_MIGRATIONS_DIR, type StoreMigration, type StoreMigrateResult } from "./migrate";
-export { storeConfigFromEnv, type StoreEnv } from "./config";
+export { roleStore, storeConfigFromEnv, type StoreEnv, type StoreShutdown } from "./config";
 export { openTestStore, testDatabaseUrl, STORE_BACKENDS, type StoreBackend, type TestStore } from "./testing";

@@ -16,7 +16,7 @@ import { importDepsFromConfig } from "./import/import.runner";
 import type { ImportDeps } from "./import/run-import";
 import { startRetentionFromConfig } from "./retention/retention.config";
 import { startCaseSla } from "./cases/sla.runner";
-import { migrateStore, openStore, storeConfigFromEnv, type Store } from "@pulse/store";
+import { roleStore, type Store } from "@pulse/store";
 
 export interface JobsApp {
   readonly http: FastifyInstance;
@@ -96,13 +96,7 @@ export async function createJobsApp(d: JobsDeps): Promise<JobsApp> {
 export async function startJobs(config: JobsConfig, deps: { logger: Logger; shutdown: Shutdown; metrics?: Registry; caseStore?: Store }): Promise<{ app: JobsApp; url: string }> {
   const { logger, shutdown } = deps;
   // SLA timers need the cases' store: standalone's shared one, or a Postgres server (DATABASE_URL).
-  let caseStore = deps.caseStore;
-  if (!caseStore && config.DATABASE_URL) {
-    const own = await openStore(storeConfigFromEnv(config));
-    shutdown.add({ name: "jobs store", run: () => own.close(), deadlineMs: 5_000 });
-    await migrateStore(own);
-    caseStore = own;
-  }
+  const caseStore = await roleStore(config, { role: "jobs", shared: deps.caseStore, shutdown });
   const metrics = deps.metrics ?? createMetricsRegistry("jobs");
   const { deps: importDeps, producer } = importDepsFromConfig(config, { logger: logger.child({ queue: QUEUE_NAMES.import }), metrics: createImportMetrics(metrics) });
   shutdown.add({ name: "jobs kafka producer", run: () => producer.disconnect(), deadlineMs: 5_000 });

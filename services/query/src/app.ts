@@ -34,7 +34,7 @@ import { registerCasesRoutes, type CasesDeps } from "./cases.routes";
 import { createCaseRepository, createSlaTimers, type SlaJobData } from "@pulse/cases";
 import { casePolicyOf } from "@pulse/catalogue";
 import { createQueueFactory, QUEUE_NAMES } from "@pulse/redis";
-import { migrateStore, openStore, storeConfigFromEnv, type Store } from "@pulse/store";
+import { roleStore, type Store } from "@pulse/store";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -193,13 +193,7 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
   shutdown.add({ name: "query catalogues", run: () => targets.stop(), deadlineMs: 1_000 });
   const reader = createReader(ch);
   // /v1/cases and /v1/actions need the durable store: standalone's shared one, or a Postgres server (DATABASE_URL).
-  let caseStore = deps.caseStore;
-  if (!caseStore && config.DATABASE_URL) {
-    const own = await openStore(storeConfigFromEnv(config));
-    shutdown.add({ name: "query store", run: () => own.close(), deadlineMs: 5_000 });
-    await migrateStore(own);
-    caseStore = own;
-  }
+  const caseStore = await roleStore(config, { role: "query", shared: deps.caseStore, shutdown });
   let cases: CasesDeps | undefined;
   if (caseStore) {
     const slaQueue = createQueueFactory({ redis: { url: config.REDIS_URL } }).queue<SlaJobData>(QUEUE_NAMES.followUps);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate, openClickHouse } from "@pulse/clickhouse";
 import { createShutdown, silentLogger } from "@pulse/kit";
+import { openStore, testDatabaseUrl } from "@pulse/store";
 import { describe, expect, inject, it } from "vitest";
 import { startQuery } from "./app";
 import { loadQueryConfig } from "./config";
@@ -64,6 +65,29 @@ describe("startQuery: one start, two modes, the same readiness", () => {
       expect(await rs.json()).toEqual([{ one: 1 }]);
     } finally {
       await ch.close();
+    }
+  });
+
+  it("alone with DATABASE_URL: opens and migrates its own Postgres store, serves /v1/actions and /v1/cases, closes it at stop", async () => {
+    const schema = `t_start_${Date.now().toString(36)}`;
+    const shutdown = createShutdown(silentLogger);
+    try {
+      const { url } = await startQuery(config("query_pg", { QUERY_MIGRATIONS_DIR: MIGRATIONS, DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema, ALERTS_ENABLED: "false" }), { logger: silentLogger, shutdown });
+      const auth = { authorization: "Bearer start-test-token" };
+      const actions = await fetch(`${url}/v1/actions`, { headers: auth });
+      expect(actions.status).toBe(200);
+      expect(((await actions.json()) as { actions: unknown[] }).actions).toEqual([]);
+      expect((await fetch(`${url}/v1/cases`, { headers: auth })).status).toBe(200);
+      const report = await shutdown.stop("test");
+      expect(report.steps.map((s) => s.name)).toContain("query store");
+      expect(report.ok).toBe(true);
+    } finally {
+      const admin = await openStore({ url: testDatabaseUrl() });
+      // The service migrated its own schema: its tables are there.
+      const tables = await admin.query<{ n: string }>(`SELECT count(*)::text AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name IN ('cases', 'actions')`, [schema]);
+      expect(tables.rows[0]?.n).toBe("2");
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.close();
     }
   });
 });

@@ -9,7 +9,7 @@ import { createCatalogues, EMPTY_CATALOGUE, readCatalogueFile } from "./catalogu
 import type { WorkerConfig } from "./config";
 import { createReplayProcessor } from "./replay.job";
 import { createCaseRepository, createSlaTimers, type SlaJobData } from "@pulse/cases";
-import { migrateStore, openStore, storeConfigFromEnv, type Store } from "@pulse/store";
+import { migrateStore, roleStore, type Store } from "@pulse/store";
 import { createCaseOpener } from "./cases";
 import { createCaseHistoryShipper } from "./case-history";
 
@@ -64,12 +64,7 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
   let cases: ReturnType<typeof createCaseOpener> | undefined;
   // Cases need the durable store: the one standalone shares (embedded PGlite), or a Postgres
   // server (DATABASE_URL). A role started on its own cannot share an embedded store with the others.
-  let caseStore = config.CASES_ENABLED ? deps.caseStore : undefined;
-  if (config.CASES_ENABLED && !caseStore && config.DATABASE_URL) {
-    const own = await openStore(storeConfigFromEnv(config));
-    shutdown.add({ name: "worker store", run: () => own.close(), deadlineMs: 5_000 });
-    caseStore = own;
-  }
+  const caseStore = config.CASES_ENABLED ? await roleStore(config, { role: "worker", shared: deps.caseStore, shutdown }) : undefined;
   if (config.CASES_ENABLED && !caseStore) logger.warn("follow-up cases are off: set DATABASE_URL (a Postgres server) for a worker that runs on its own");
   if (caseStore) {
     await migrateStore(caseStore);
