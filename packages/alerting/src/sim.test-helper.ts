@@ -1,5 +1,5 @@
 /** Seeded generators of per-minute tallies with known truth (test-only). */
-import { mulberry32, poisson } from "../../scoring/src/prng.test-helper";
+import { poissonSample as poisson, seededRandom as mulberry32 } from "@pulse/kit";
 import type { Baseline } from "./monitor";
 import { addTally, tallyOf, type Tally } from "./tally";
 

@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom as mulberry32 } from "@pulse/kit";
 import { openTestStore, STORE_BACKENDS, type TestStore } from "@pulse/store";
 import { followedUpCustomers, loopMetrics, recoveryByGroup } from "./index";
 
 // Generated cases, and the loop metrics computed again here by direct counting and sorting.
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Gen = {
   id: string;
   touchpoint: string;

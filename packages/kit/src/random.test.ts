@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "./random";
+import { poissonSample, seededRandom } from "./random";
 
 describe("seededRandom (mulberry32)", () => {
   it("gives mulberry32's reference values for seed 1, the same again for the same seed", () => {
@@ -32,5 +32,28 @@ describe("seededRandom (mulberry32)", () => {
 
   it("differs between seeds", () => {
     expect(seededRandom(1)()).not.toBe(seededRandom(2)());
+  });
+});
+
+describe("poissonSample", () => {
+  it("draws Poisson(mu): the empirical frequencies of 0..6 match e^-mu mu^k / k! (seeded, 40,000 draws)", () => {
+    const r = seededRandom(7);
+    const mu = 2.5;
+    const n = 40_000;
+    const counts = new Array<number>(7).fill(0);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const k = poissonSample(r, mu);
+      sum += k;
+      if (k < counts.length) counts[k] = (counts[k] ?? 0) + 1;
+    }
+    let fact = 1;
+    for (let k = 0; k < counts.length; k++) {
+      if (k > 0) fact *= k;
+      const p = (Math.exp(-mu) * mu ** k) / fact;
+      // Within 5 binomial standard errors of the exact probability.
+      expect(Math.abs((counts[k] ?? 0) / n - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n));
+    }
+    expect(Math.abs(sum / n - mu)).toBeLessThan(5 * Math.sqrt(mu / n));
   });
 });

@@ -13,3 +13,15 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A Poisson(mu) draw by Knuth's multiplication method, for small means (simulated traffic). */
+export function poissonSample(rand: () => number, mu: number): number {
+  const limit = Math.exp(-mu);
+  let k = 0;
+  let p = rand();
+  while (p > limit) {
+    k++;
+    p *= rand();
+  }
+  return k;
+}

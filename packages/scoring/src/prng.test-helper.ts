@@ -1,4 +1,4 @@
-import { seededRandom } from "@pulse/kit";
+import { poissonSample, seededRandom } from "@pulse/kit";
 
 /** Seeded PRNG for reproducible random test data (mulberry32). Test-only; not exported. */
 export const mulberry32 = seededRandom;
@@ -9,13 +9,4 @@ export function randomInts(rand: () => number, count: number, lo: number, hi: nu
 }
 
 /** Poisson(mu) by Knuth's method (small means). */
-export function poisson(rand: () => number, mu: number): number {
-  const l = Math.exp(-mu);
-  let k = 0;
-  let p = rand();
-  while (p > l) {
-    k++;
-    p *= rand();
-  }
-  return k;
-}
+export const poisson = poissonSample;
