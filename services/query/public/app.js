@@ -366,6 +366,11 @@ function connect() {
   source.addEventListener("open", () => setStatus("live", "live"));
   source.addEventListener("scores", (e) => {
     state.scores = JSON.parse(e.data);
+    // The stream carries the tenant's alert-state version: the alerts panel reloads when it moves.
+    if (state.scores.alertsVersion !== undefined && state.scores.alertsVersion !== state.alertsVersion) {
+      state.alertsVersion = state.scores.alertsVersion;
+      refreshAlerts();
+    }
     renderCards(state.scores);
     setStatus(`live · ${new Date().toLocaleTimeString()}`, "live");
     refreshSlow();
@@ -433,7 +438,6 @@ async function refreshAlerts() {
     } else handleError(e);
   }
 }
-setInterval(() => refreshAlerts(), 10_000);
 
 state.token = readToken();
 if (state.token) start();

@@ -96,8 +96,14 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
     load: async (spec) => {
       const s = spec as StreamSpec;
       const range = windowRange(s.window, now().getTime(), GRAINS.minute);
-      const payload = await service.scores(s.tenant, { range, window: s.window, groupBy: s.groupBy, filters: s.filters }, "stream");
-      return { payload, changeKey: JSON.stringify(payload.groups) };
+      const [scores, alertsVersion] = await Promise.all([
+        service.scores(s.tenant, { range, window: s.window, groupBy: s.groupBy, filters: s.filters }, "stream"),
+        // One GET per channel tick: a client sees its alerts change (an evaluation, an
+        // acknowledgement) on the stream it already holds, and reloads /v1/alerts only then.
+        deps.alerts ? deps.alerts.store.version(s.tenant) : undefined,
+      ]);
+      const payload = alertsVersion === undefined ? scores : { ...scores, alertsVersion };
+      return { payload, changeKey: JSON.stringify([scores.groups, alertsVersion]) };
     },
   });
 

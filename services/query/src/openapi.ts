@@ -301,7 +301,7 @@ export const driversSchema = {
 };
 
 export const streamSchema = {
-  summary: "Server-Sent Events: `scores` events with the /v1/scores body for a grouping and window, at most once a second",
+  summary: "Server-Sent Events: `scores` events with the /v1/scores body for a grouping and window (plus `alertsVersion` when alerting runs), at most once a second",
   tags: ["scores"],
   querystring: objectOf({
     window: rangeParams.window,

@@ -50,6 +50,8 @@ return 1
 
 export interface AlertStore {
   read(tenant: string): Promise<Snapshot>;
+  /** The tenant's state version alone (one GET): it moves on every evaluation and acknowledgement. */
+  version(tenant: string): Promise<number>;
   /** false: the version moved (someone else wrote); nothing was written. */
   commit(tenant: string, version: number, cursor: number | null, states: ReadonlyMap<string, MonitorState>, outbox: readonly Notification[]): Promise<boolean>;
   outbox(tenant: string): Promise<Notification[]>;
@@ -75,6 +77,9 @@ export function createAlertStore(redis: Redis): AlertStore {
       const states = new Map<string, MonitorState>();
       for (const [f, v] of Object.entries(raw)) states.set(f, JSON.parse(v) as MonitorState);
       return { version: Number(version ?? 0), cursor: cursor === null ? null : Number(cursor), states };
+    },
+    async version(tenant) {
+      return Number((await redis.get(keys(tenant).version)) ?? 0);
     },
     async commit(tenant, version, cursor, states, outbox) {
       const k = keys(tenant);

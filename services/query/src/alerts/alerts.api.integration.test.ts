@@ -162,3 +162,41 @@ describe("silences", () => {
     expect(text).toMatch(/pulse_alerts_api_requests_total\{route="create_silence",outcome="invalid"[^}]*\} 3\n/);
   });
 });
+
+describe("GET /v1/stream carries the alert-state version", () => {
+  it("pushes a new scores event with the next alertsVersion when the tenant's alert state moves", async () => {
+    const base = await app.listen({ host: "127.0.0.1", port: 0 });
+    const controller = new AbortController();
+    const res = await fetch(`${base}/v1/stream?window=15m&token=${READ}`, { signal: controller.signal });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let buffered = "";
+    const nextScores = async (): Promise<{ alertsVersion?: number }> => {
+      for (;;) {
+        const at = buffered.indexOf("\n\n");
+        if (at >= 0) {
+          const block = buffered.slice(0, at);
+          buffered = buffered.slice(at + 2);
+          if (block.startsWith("event: scores")) return JSON.parse(block.slice(block.indexOf("data: ") + 6)) as { alertsVersion?: number };
+          continue;
+        }
+        const chunk = (await reader.read()) as { done: boolean; value?: Uint8Array };
+        if (chunk.done) throw new Error("the stream ended");
+        buffered += decoder.decode(chunk.value, { stream: true });
+      }
+    };
+    try {
+      const first = await nextScores();
+      const version = (await store.read("acme")).version;
+      expect(first.alertsVersion).toBe(version);
+      // An evaluation commits (nothing else changes): the stream pushes the new version.
+      const snap = await store.read("acme");
+      expect(await store.commit("acme", snap.version, snap.cursor, new Map(), [])).toBe(true);
+      const second = await nextScores();
+      expect(second.alertsVersion).toBe(version + 1);
+    } finally {
+      controller.abort();
+    }
+  });
+});
