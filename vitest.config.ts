@@ -12,6 +12,9 @@ export default defineConfig({
           name: "unit",
           include: ["{packages,services,infra}/**/src/**/*.test.ts", "{packages,services,infra}/**/test/**/*.test.ts"],
           exclude: ["**/node_modules/**", "**/*.integration.test.ts"],
+          // Property runs and full-file imports take seconds on a loaded 2-core machine (CI runs
+          // them beside the integration servers); 5 s made them fail on load, not on a defect.
+          testTimeout: 30_000,
         },
       },
       {

@@ -14,8 +14,8 @@ import type { JsonSchema } from "./json-schema";
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /**
- * Ajv in strict mode, counting string lengths in UTF-16 code units as zod and JavaScript do
- * (`unicode: false`, deprecated but honoured; `logger: false` silences the notice).
+ * Ajv in strict mode, counting string lengths in Unicode code points as JSON Schema's maxLength
+ * and zod 4's string lengths do (an emoji is one character, not two).
  * strictRequired is off: it is a lint that wants `required` names declared beside them, which
  * the survey body's `anyOf: [{ required: ["nps"] }, ...]` deliberately does not repeat.
  */
@@ -23,8 +23,6 @@ const AJV_OPTIONS = {
   strict: true,
   strictRequired: false,
   allErrors: true,
-  unicode: false,
-  logger: false,
 } as const;
 
 function compile(schema: JsonSchema) {

@@ -43,7 +43,7 @@ export function label(description?: string) {
   return description === undefined ? s : s.register(contractRegistry, { description });
 }
 
-/** A string of `min`..`max` UTF-16 code units (what JavaScript and JSON Schema count). */
+/** A string of `min`..`max` Unicode code points (what zod 4 and JSON Schema's maxLength count). */
 export function text(min: number, max: number) {
   const rule =
     min === 0

@@ -77,9 +77,9 @@ function sample(url: string): string {
 const protectedRoutes = () => app.routeAuth.filter((r) => r.auth !== "public" && r.method !== "HEAD");
 
 describe("every registered route", () => {
-  it("lists the routes with their kinds; only the dashboard, health and docs are public", () => {
+  it("lists the routes with their kinds; only the dashboard (its pages and files), health and docs are public", () => {
     const pub = new Set(app.routeAuth.filter((r) => r.auth === "public").map((r) => r.url));
-    for (const url of pub) expect(url === "/" || url === "/healthz" || url === "/readyz" || url.startsWith("/docs") || url.startsWith("/vendor/") || /^\/[a-z]+\.(js|css)$/.test(url), url).toBe(true);
+    for (const url of pub) expect(url === "/" || url === "/cases" || url === "/healthz" || url === "/readyz" || url.startsWith("/docs") || url.startsWith("/vendor/") || /^\/[a-z]+\.(js|css)$/.test(url), url).toBe(true);
     expect(protectedRoutes().map((r) => r.url)).toEqual(expect.arrayContaining(["/v1/scores", "/v1/stream", "/v1/compare", "/v1/drivers", "/v1/pain-points", "/v1/scores/timeseries"]));
     expect(app.routeAuth.some((r) => r.url === "/metrics")).toBe(false);
   });
