@@ -1,9 +1,8 @@
 /** JSON Schemas of the /v1/cases routes (the OpenAPI document at /docs). */
 import { CASE_OUTCOMES, CASE_STATES } from "@pulse/cases";
 import { CASE_SEVERITIES, CASE_TRIGGERS } from "@pulse/catalogue";
-import { problem } from "./openapi";
+import { problem, str } from "./openapi";
 
-const str = (description: string, extra: Record<string, unknown> = {}) => ({ type: "string", description, ...extra });
 const time = (description: string) => ({ type: ["string", "null"], format: "date-time", description });
 
 export const caseSchema = {

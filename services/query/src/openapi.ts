@@ -8,7 +8,8 @@ import { integer, listOf, objectOf, string } from "@pulse/http";
 import { DIMENSION_NAMES, GRAIN_NAMES, WINDOW_NAMES } from "./params-fns";
 import { METRIC_NAMES } from "./metric-fns";
 
-const str = (description: string, extra: Record<string, unknown> = {}) => ({ type: "string", description, ...extra });
+/** A described string parameter or field (every route schema of this service writes them this way). */
+export const str = (description: string, extra: Record<string, unknown> = {}) => ({ type: "string", description, ...extra });
 
 export const rangeParams = {
   window: str(`Live window ending with the current minute: ${WINDOW_NAMES.join(", ")} (default 1h). Exclusive with from/to.`, { enum: WINDOW_NAMES }),

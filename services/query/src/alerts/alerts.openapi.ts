@@ -1,6 +1,6 @@
 /** OpenAPI schemas of the alert routes (see ../openapi.ts for the conventions). */
-const str = (description: string, extra: Record<string, unknown> = {}) => ({ type: "string", description, ...extra });
-const problem = { type: "object", description: "RFC 9457 problem details", properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, code: { type: "string" }, detail: { type: "string" }, parameter: { type: "string" } } };
+import { problem, str } from "../openapi";
+
 const errors = { 400: problem, 401: problem, 403: problem, 404: problem };
 const interval = { type: ["array", "null"], items: { type: "number" }, minItems: 2, maxItems: 2 };
 
