@@ -26,4 +26,5 @@ export {
   type UpdateResult,
 } from "./repository";
 export { createCaseMetrics, createSlaProcessor, createSlaTimers, slaJobId, type CaseMetrics, type EscalationDeps, type SlaJobData, type SlaTimers } from "./sla";
+export { CASE_HISTORY_COLUMNS, chTime, createCaseHistoryShipper, type CaseHistoryShipper } from "./history-shipper";
 export { followedUpCustomers, loopMetrics, recoveryByGroup, LOOP_GROUP_BY, type FollowedUp, type LoopGroupBy, type LoopMetrics, type Rate } from "./metrics";

@@ -455,11 +455,19 @@ describe("follow-up cases end to end", () => {
       async () => Number((await createReader(ch).query<{ n: number }>("SELECT count() AS n FROM feedback_events WHERE tenant = {t:String} AND event_id = {e:String}", { t: tenant, e: later.id }))[0]?.n),
       (n) => n === 1,
     );
+    // Loop metrics come from ClickHouse's rollup, fed by the shipped case history (the worker ships it every few seconds).
+    await createCaseHistoryShipper({ store: t.store, writer: createWriter(ch), logger: silentLogger }).shipAll();
     const r = await get(`/v1/cases/metrics?groupBy=team&from=${encodeURIComponent(new Date(Date.now() - 3600_000).toISOString())}`);
     expect(r.statusCode, r.body).toBe(200);
     type G = { key: string; opened: number; closureRate: { count: number }; recovery: { response: { count: number; n: number }; improved: { count: number; n: number }; becamePromoters: { count: number } } | null };
     const groups = r.json<{ groups: G[] }>().groups;
-    const { rows } = await t.store.query<{ team: string; n: number }>("SELECT team, count(*) AS n FROM cases WHERE tenant_id = $1 GROUP BY team ORDER BY team", [tenant]);
+    // A case counts for the team it was opened for (its created history row), also after an escalation moved it.
+    const { rows } = await t.store.query<{ team: string; n: number }>(
+      "SELECT changes->'team'->>1 AS team, count(*) AS n FROM case_history WHERE tenant_id = $1 AND action = 'created' GROUP BY 1 ORDER BY 1",
+      [tenant],
+    );
+    const moved = await t.store.query<{ n: number }>("SELECT count(*) AS n FROM case_history WHERE tenant_id = $1 AND action = 'escalated' AND changes ? 'team'", [tenant]);
+    expect(moved.rows[0]?.n).toBeGreaterThan(0);
     expect(groups.map((g) => [g.key, g.opened])).toEqual(rows.map((x) => [x.team, x.n]));
     const care = groups.find((g) => g.key === "care")!;
     // Followed up in care: cust-d (NPS 2, answered 10 later) and cust-ok (a complaint, no NPS, no later answer).

@@ -102,7 +102,8 @@ export function registerCasesRoutes(app: FastifyInstance, deps: CasesDeps, reade
     const groupBy = parseEnum(q, "groupBy", LOOP_GROUP_BY, "touchpoint", "invalid_parameter");
     const tenant = request.tenant;
     const range = { from: new Date(from), to: new Date(to), groupBy };
-    const [groups, followed] = await Promise.all([loopMetrics(deps.repo.store, tenant, { ...range, now }), followedUpCustomers(deps.repo.store, tenant, range)]);
+    // Both from ClickHouse's rollup case_loop_hour (the shipped case history; see @pulse/cases).
+    const [groups, followed] = await Promise.all([loopMetrics(reader, tenant, { ...range, now }), followedUpCustomers(reader, tenant, range)]);
     // The followed-up customers' NPS answers after their follow-up (feedback_events, stored per event id once).
     const answers = new Map<string, { at: Date; nps: number }[]>();
     if (followed.length > 0) {
