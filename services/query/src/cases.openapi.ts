@@ -159,7 +159,8 @@ const durations = { type: "object", properties: { n: { type: "integer" }, p50Sec
 export const caseMetricsSchema = {
   summary: "Loop metrics of the cases opened in a range, per touchpoint or team, with the recovery rate",
   description:
-    "Exact for any range (computed from the case records): cases opened; time to first response and to resolution (p50/p90, seconds from opening); SLA hit rates " +
+    "Exact for any range (from ClickHouse's rollup case_loop_hour of the shipped case history, as of the last shipped change, a few seconds behind; " +
+    "a case counts for the team it was opened for, and as it is now: a reopened case is not resolved or closed): cases opened; time to first response and to resolution (p50/p90, seconds from opening); SLA hit rates " +
     "(met / decided, Wilson 95% interval; missed = late, escalated, or overdue now); closure rate; and the recovery rate of followed-up customers " +
     "(of those who answered an NPS survey after the follow-up, the share whose score improved, and who became promoters).",
   tags: ["cases"],
@@ -168,7 +169,7 @@ export const caseMetricsSchema = {
     properties: {
       from: str("Range start (cases opened from), ISO-8601 with offset or epoch ms; default: 30 days before `to`.", { format: "date-time" }),
       to: str("Range end, exclusive; default now."),
-      groupBy: str("touchpoint (default) or team", { enum: ["touchpoint", "team"] }),
+      groupBy: str("touchpoint (default) or team (the team the case was opened for)", { enum: ["touchpoint", "team"] }),
     },
   },
   response: {
