@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   loadStoreMigrations,
   migrateStore,
+  STORE_MIGRATIONS_DIR,
   openStore,
   openTestStore,
   PG_UNIQUE_VIOLATION,
@@ -34,6 +35,34 @@ describe.each(STORE_BACKENDS)("store on %s", (backend) => {
     const { rows } = await t.store.query<{ version: number; name: string }>("SELECT version, name FROM store_migrations ORDER BY version");
     expect(rows.map((r) => r.name)).toEqual(shipped);
     expect(typeof rows[0]?.version).toBe("number");
+  });
+
+  it("0003 marks shipped case history for a new shipping; 0004 starts an existing action's history", async () => {
+    const s = await openTestStore(backend, { migrate: false });
+    const dir = await mkdtemp(join(tmpdir(), "pulse-store-upto-"));
+    try {
+      for (const f of ["0001_cases.sql", "0002_actions.sql"]) await copyFile(join(STORE_MIGRATIONS_DIR, f), join(dir, f));
+      await migrateStore(s.store, dir);
+      const at = new Date("2026-11-01T10:00:00Z");
+      await s.store.query(
+        `INSERT INTO cases (id, tenant_id, event_id, trigger, severity, event_at, first_response_due, resolution_due) VALUES ('c1', 't', 'e1', 'csat_low', 'high', $1, $1, $1)`,
+        [at],
+      );
+      await s.store.query(`INSERT INTO case_history (case_id, tenant_id, version, actor, action, shipped_at) VALUES ('c1', 't', 1, 'x', 'created', $1)`, [at]);
+      await s.store.query(
+        `INSERT INTO actions (tenant, id, name, what, owner, touchpoints, start_at, metric, expected_direction, window_days, created_at, updated_at, version)
+         VALUES ('t', '7d3c8f5e-1111-4a4a-9b9b-0123456789ab', 'n', 'w', 'o', '["ivr"]', $1, 'nps', 'increase', 14, $1, $2, 3)`,
+        [at, new Date("2026-11-02T10:00:00Z")],
+      );
+      expect((await migrateStore(s.store)).applied).toEqual(["0003_reship_case_history.sql", "0004_action_history.sql"]);
+      const shipped = await s.store.query<{ n: number }>("SELECT count(*) AS n FROM case_history WHERE shipped_at IS NOT NULL");
+      expect(shipped.rows[0]?.n).toBe(0);
+      const { rows } = await s.store.query<{ version: number; at: Date; actor: string; kind: string }>("SELECT version, at, actor, kind FROM action_history");
+      expect(rows).toEqual([{ version: 3, at: new Date("2026-11-02T10:00:00Z"), actor: "system:migration", kind: "existing" }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await s.dispose();
+    }
   });
 
   it("returns counts as numbers, timestamps as Date and jsonb parsed", async () => {

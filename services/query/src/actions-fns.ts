@@ -57,6 +57,21 @@ export type Action = {
   version: number;
 };
 
+/** Who a change is recorded for when the request names nobody (tokens carry no person). */
+export const DEFAULT_ACTOR = "api";
+
+/** One change to an action, as its audit history keeps it. */
+export type ActionHistoryEntry = {
+  seq: number;
+  version: number;
+  at: string;
+  actor: string;
+  /** created, updated, closed, reopened; `existing`: the action as it was when the history began. */
+  kind: "created" | "updated" | "closed" | "reopened" | "existing";
+  /** field → [from, to]; at creation, every field the request set, from null. */
+  changes: Record<string, [unknown, unknown]>;
+};
+
 const SLUG = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 const touchpointList = (max: number) =>
@@ -101,6 +116,7 @@ export const createActionSchema = z
     metric: z.enum(ACTION_METRICS),
     expectedDirection: z.enum(["increase", "decrease"]),
     windowDays: z.number().int("must be a whole number of days").min(1, "at least 1 day").max(MAX_WINDOW_DAYS, `at most ${MAX_WINDOW_DAYS} days`).optional(),
+    actor: text(200).optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -122,6 +138,7 @@ export const patchActionSchema = z
     owner: text(200).optional(),
     status: z.enum(["active", "closed"]).optional(),
     outcome: text(2000).optional(),
+    actor: text(200).optional(),
   })
   .strict();
 export type PatchActionInput = z.output<typeof patchActionSchema>;

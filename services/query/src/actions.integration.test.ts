@@ -428,6 +428,34 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     expect((await call("GET", "/v1/actions?status=closed", READ)).body).toMatchObject({ actions: [{ id: ivrId }] });
   });
 
+  it("keeps an audit history: who created and changed the action, what, when; a stale or refused change records nothing", async () => {
+    const reopened = await call("PATCH", `/v1/actions/${ivrId}`, WRITE, { version: 2, status: "active", actor: "mia@ops" });
+    expect(reopened.status, JSON.stringify(reopened.body)).toBe(200);
+    const later = new Date(NOW).toISOString();
+    expect(await call("PATCH", `/v1/actions/${ivrId}`, WRITE, { version: 3, owner: "lee", what: "IVR menu cut to three options", actor: "lee@ops" })).toMatchObject({ status: 200, body: { version: 4 } });
+    expect(await call("PATCH", `/v1/actions/${ivrId}`, WRITE, { version: 3, owner: "late" })).toMatchObject({ status: 409 });
+    expect(await call("PATCH", `/v1/actions/${ivrId}`, WRITE, { version: 4, actor: "" })).toMatchObject({ status: 400, body: { parameter: "actor" } });
+    const r = await call("GET", `/v1/actions/${ivrId}`, READ);
+    expect(r.status).toBe(200);
+    const history = (r.body as { history: { seq: number; version: number; at: string; actor: string; kind: string; changes: Record<string, [unknown, unknown]> }[] }).history;
+    expect(history.map((h) => [h.version, h.kind, h.actor])).toEqual([
+      [1, "created", "api"],
+      [2, "closed", "api"],
+      [3, "reopened", "mia@ops"],
+      [4, "updated", "lee@ops"],
+    ]);
+    expect(history.map((h) => h.seq)).toEqual([...history.map((h) => h.seq)].sort((a, b) => a - b));
+    expect(history.every((h) => h.at === later)).toBe(true);
+    expect(history[0]!.changes).toMatchObject({ name: [null, ivrAction.name], touchpoints: [null, ["ivr"]], metric: [null, "nps"], status: [null, "active"] });
+    expect(history[1]!.changes).toEqual({ status: ["active", "closed"], closedAt: [null, later], outcome: [null, "Kept: NPS up about 25 points"] });
+    expect(history[2]!.changes).toEqual({ status: ["closed", "active"], closedAt: [later, null] });
+    expect(history[3]!.changes).toEqual({ owner: [ivrAction.owner, "lee"], what: [ivrAction.what, "IVR menu cut to three options"] });
+    // Another tenant sees neither the action nor its history.
+    expect(await call("GET", `/v1/actions/${ivrId}`, BETA_READ)).toMatchObject({ status: 404 });
+    const { rows } = await store.store.query<{ n: number }>("SELECT count(*) AS n FROM action_history WHERE action_id = $1::uuid", [ivrId]);
+    expect(Number(rows[0]?.n)).toBe(4);
+  });
+
   it("refuses bad bodies naming the field and the rule", async () => {
     expect(await call("POST", "/v1/actions", WRITE, { ...ivrAction, startDate: "20/05/2025" })).toMatchObject({ status: 400, body: { code: "invalid_body", parameter: "startDate" } });
     expect(await call("POST", "/v1/actions", WRITE, { ...ivrAction, metric: "mood" })).toMatchObject({ status: 400, body: { parameter: "metric" } });
@@ -437,7 +465,7 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
 
   it("needs a write token to write and a read token to read", async () => {
     expect(await call("POST", "/v1/actions", READ, ivrAction)).toMatchObject({ status: 403, body: { code: "wrong_token_kind" } });
-    expect(await call("PATCH", `/v1/actions/${ivrId}`, READ, { version: 2, owner: "x" })).toMatchObject({ status: 403 });
+    expect(await call("PATCH", `/v1/actions/${ivrId}`, READ, { version: 4, owner: "x" })).toMatchObject({ status: 403 });
     expect(await call("POST", "/v1/actions", undefined, ivrAction)).toMatchObject({ status: 401 });
     expect(await call("GET", "/v1/actions", WRITE)).toMatchObject({ status: 403 });
     expect(await call("GET", "/v1/actions", undefined)).toMatchObject({ status: 401 });
@@ -446,7 +474,7 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
   it("keeps tenants apart: another tenant neither sees nor changes acme's actions, and its own effect uses its own data", async () => {
     expect((await call("GET", "/v1/actions", BETA_READ)).body).toMatchObject({ actions: [] });
     expect(await call("GET", `/v1/actions/${ivrId}`, BETA_READ)).toMatchObject({ status: 404 });
-    expect(await call("PATCH", `/v1/actions/${ivrId}`, BETA_WRITE, { version: 2, owner: "beta" })).toMatchObject({ status: 404 });
+    expect(await call("PATCH", `/v1/actions/${ivrId}`, BETA_WRITE, { version: 4, owner: "beta" })).toMatchObject({ status: 404 });
     const own = await call("POST", "/v1/actions", BETA_WRITE, ivrAction);
     expect(own.status).toBe(201);
     const beta = generate("beta", 99);
@@ -464,6 +492,8 @@ describe.each(STORE_BACKENDS)("corrective actions (store: %s)", (backend) => {
     const ok = text.values.find((v) => v.labels.op === "create" && v.labels.result === "ok");
     expect(ok?.value).toBe(9);
     const conflicts = text.values.find((v) => v.labels.op === "update" && v.labels.result === "conflict");
-    expect(conflicts?.value).toBe(1);
+    expect(conflicts?.value).toBe(2);
+    const get = doc.paths["/v1/actions/{id}"]?.get as { responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> };
+    expect(Object.keys(get.responses["200"]!.content["application/json"]!.schema.properties)).toContain("history");
   });
 });

@@ -78,6 +78,28 @@ export const actionSchema = {
   },
 };
 
+const historySchema = {
+  type: "array",
+  description: "The action's audit history, oldest first: who changed what, when",
+  items: {
+    type: "object",
+    properties: {
+      seq: { type: "integer" },
+      version: { type: "integer", description: "the action's version after the change" },
+      at: { type: "string", format: "date-time" },
+      actor: { type: "string", description: "who made it: the request's `actor`, `api` when none was given, `system:migration` for the row of an action recorded before the history began" },
+      kind: { type: "string", enum: ["created", "updated", "closed", "reopened", "existing"] },
+      changes: {
+        type: "object",
+        additionalProperties: { type: "array", minItems: 2, maxItems: 2 },
+        description: "field → [from, to]; at creation every field set, from null",
+      },
+    },
+  },
+};
+
+const actor = { type: "string", maxLength: 200, description: "Who makes the change, recorded in the action's history (default `api`)" };
+
 const security = [{ bearer: [] }];
 const idParam = { type: "object", properties: { id: { type: "string", format: "uuid" } }, required: ["id"] };
 
@@ -103,6 +125,7 @@ export const createActionRouteSchema = {
       metric,
       expectedDirection: direction,
       windowDays: { type: "integer", minimum: 1, maximum: MAX_WINDOW_DAYS, default: DEFAULT_WINDOW_DAYS, description: "Length of the before and of the after window" },
+      actor,
     },
   },
   response: { 201: actionSchema, 400: problem, 401: problem, 403: problem },
@@ -117,11 +140,11 @@ export const listActionsRouteSchema = {
 };
 
 export const getActionRouteSchema = {
-  summary: "One corrective action with its current effect (read token)",
+  summary: "One corrective action with its current effect and its audit history (read token)",
   tags: ["actions"],
   security,
   params: idParam,
-  response: { 200: actionSchema, 401: problem, 403: problem, 404: problem },
+  response: { 200: { ...actionSchema, properties: { ...actionSchema.properties, history: historySchema } }, 401: problem, 403: problem, 404: problem },
 };
 
 export const patchActionRouteSchema = {
@@ -140,6 +163,7 @@ export const patchActionRouteSchema = {
       owner: { type: "string" },
       status: { type: "string", enum: ["active", "closed"] },
       outcome: { type: "string", description: "What came of it; required to close" },
+      actor,
     },
   },
   response: { 200: actionSchema, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },

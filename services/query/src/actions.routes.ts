@@ -88,7 +88,8 @@ export function registerActionsRoutes(app: FastifyInstance, ctx: RouteContext, d
     const all = await storeOf().list(request.tenant);
     const action = all.find((a) => a.id === id) ?? (await storeOf().get(request.tenant, id));
     if (!action) throw new NotFoundError(`no action ${id}`);
-    return reply.header("cache-control", "private, no-cache").send(await withEffect(request, action, all));
+    const history = await storeOf().history(request.tenant, id);
+    return reply.header("cache-control", "private, no-cache").send({ ...(await withEffect(request, action, all)), history });
   });
 
   app.patch("/v1/actions/:id", options(patchActionRouteSchema, "write"), async (request, reply) => {
@@ -103,7 +104,7 @@ export function registerActionsRoutes(app: FastifyInstance, ctx: RouteContext, d
       }
       return store.update(request.tenant, id, patch, deps.now());
     });
-    request.log.info({ tenant: request.tenant, actionId: action.id, status: action.status, version: action.version }, "action updated");
+    request.log.info({ tenant: request.tenant, actionId: action.id, status: action.status, version: action.version, actor: (request.body as { actor?: unknown }).actor }, "action updated");
     const all = await storeOf().list(request.tenant);
     return reply.send(await withEffect(request, action, all));
   });
