@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { webhookSignature } from "@pulse/http";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CasePolicy } from "@pulse/catalogue";
 import type { FeedbackEvent } from "@pulse/contract";
@@ -11,9 +14,11 @@ import {
   createCaseRepository,
   createSlaProcessor,
   createSlaTimers,
+  escalationJobId,
   evaluateTriggers,
   slaJobId,
   type CaseRepository,
+  type FollowUpJobData,
   type SlaJobData,
 } from "./index";
 
@@ -188,8 +193,9 @@ describe("SLA timers (BullMQ, real Redis) and escalation", () => {
     const registry = createMetricsRegistry("t", { defaults: false });
     const metrics = createCaseMetrics(registry);
     const posted: unknown[] = [];
-    const process = createSlaProcessor({ repo, policyOf: () => short, metrics, logger: silentLogger, post: (_url, body) => Promise.resolve(void posted.push(body)) });
-    const worker = queues.worker<SlaJobData>("sla", (job, token) => process(job, token));
+    const hooks = queues.queue<FollowUpJobData>("sla");
+    const process = createSlaProcessor({ repo, policyOf: () => short, metrics, logger: silentLogger, queue: hooks, post: (_url, body) => Promise.resolve(void posted.push(body)) });
+    const worker = queues.worker<FollowUpJobData>("sla", (job, token) => process(job, token));
     const timers = createSlaTimers(queue);
     try {
       const start = new Date();
@@ -214,12 +220,14 @@ describe("SLA timers (BullMQ, real Redis) and escalation", () => {
       const deadline = Date.now() + 15_000;
       while (Date.now() < deadline) {
         const l = await repo.get("t1", late!.case.id);
-        if (l.firstResponseBreachedAt && l.resolutionBreachedAt && (await queue.getDelayed()).length === 0 && (await queue.getActiveCount()) === 0) break;
+        if (l.firstResponseBreachedAt && l.resolutionBreachedAt && posted.length === 2 && (await queue.getDelayed()).length === 0 && (await queue.getActiveCount()) === 0) break;
         await new Promise((r) => setTimeout(r, 200));
       }
       // Fire the late case's processor again by hand (a retried or duplicated timer): no second escalation.
-      const again = await process({ data: { tenant: "t1", caseId: late!.case.id, kind: "first_response", due: 0 } } as never);
+      const again = await process({ name: "first_response", data: { tenant: "t1", caseId: late!.case.id, kind: "first_response", due: 0 } } as never);
       expect(again).toBe("nothing");
+      // It re-queued the breach's webhook under the breach's id (a crash before it was queued): the kept job made that nothing.
+      await new Promise((r) => setTimeout(r, 500));
 
       const l = await repo.get("t1", late!.case.id);
       expect(l.firstResponseBreachedAt).not.toBeNull();
@@ -238,6 +246,85 @@ describe("SLA timers (BullMQ, real Redis) and escalation", () => {
       expect((await repo.history("t1", ok.id)).some((x) => x.action === "escalated")).toBe(false);
     } finally {
       await worker.close();
+      await hooks.close();
+    }
+  });
+
+  it("delivers an escalation webhook through a retry queue: a receiver that fails first gets exactly one delivery, signed; one that always fails dead-letters", async () => {
+    // A real HTTP receiver: per idempotency key, the first request fails (503), later ones are accepted.
+    const seen: { path: string; key: string; status: number; body: string; ts: string; sig: string }[] = [];
+    const server: Server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        const key = String(req.headers["x-pulse-idempotency-key"]);
+        const path = req.url ?? "";
+        const status = path === "/down" || !seen.some((s) => s.key === key) ? 503 : 200;
+        seen.push({ path, key, status, body, ts: String(req.headers["x-pulse-timestamp"]), sig: String(req.headers["x-pulse-signature"]) });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const secret = "a-secret-of-sixteen-plus";
+    const up = CasePolicy.parse({ ...short, sla: { high: { firstResponseSeconds: 1, resolutionSeconds: 3600 } }, escalationWebhook: `${base}/up` });
+    const down = CasePolicy.parse({ ...up, escalationWebhook: `${base}/down` });
+    const registry = createMetricsRegistry("w", { defaults: false });
+    const metrics = createCaseMetrics(registry);
+    const name = `sla-hooks-${randomUUID().slice(0, 8)}`;
+    const hooks = queues.queue<FollowUpJobData>(name);
+    const timers = createSlaTimers(queues.queue<SlaJobData>(name));
+    const process = createSlaProcessor({
+      repo,
+      policyOf: (tenant) => (tenant === "t-down" ? down : up),
+      metrics,
+      logger: silentLogger,
+      queue: hooks,
+      webhookSecret: secret,
+      webhookAttempts: 3,
+      webhookBackoffMs: 100,
+    });
+    const worker = queues.worker<FollowUpJobData>(name, (job, token) => process(job, token));
+    try {
+      const start = new Date();
+      const [a] = await repo.open(draftsOf("t-up", survey("hook-up", 1)), () => up, start);
+      const [b] = await repo.open(draftsOf("t-down", survey("hook-down", 1)), () => down, start);
+      await timers.sync(a!.case);
+      await timers.sync(b!.case);
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && (seen.filter((s) => s.status === 200).length < 1 || seen.filter((s) => s.path === "/down").length < 3)) await new Promise((r) => setTimeout(r, 100));
+      const breached = await repo.get("t-up", a!.case.id);
+      const id = escalationJobId(breached.id, "first_response", breached.firstResponseBreachedAt!);
+      // The timer again (a crash between the breach and the webhook, or a duplicate): same id, nothing new.
+      expect(await process({ name: "first_response", data: { tenant: "t-up", caseId: breached.id, kind: "first_response", due: 0 } } as never)).toBe("nothing");
+      await new Promise((r) => setTimeout(r, 1000));
+
+      const ups = seen.filter((s) => s.path === "/up");
+      expect(ups.map((s) => [s.key, s.status])).toEqual([
+        [id, 503],
+        [id, 200],
+      ]);
+      const delivered = ups[1]!;
+      expect(delivered.sig).toBe(`v1=${webhookSignature(secret, delivered.ts, delivered.body)}`);
+      expect(JSON.parse(delivered.body)).toMatchObject({ type: "case.sla_breached", tenant: "t-up", kind: "first_response", lead: "lea", escalatedTo: "escalations", case: { id: breached.id } });
+      expect(await (await hooks.getJob(id))?.getState()).toBe("completed");
+
+      // Always failing: three attempts, then the job stays in the failed set (the dead letters), counted.
+      const downs = seen.filter((s) => s.path === "/down");
+      expect(downs).toHaveLength(3);
+      const failed = await hooks.getFailed();
+      expect(failed.map((j) => j.id)).toEqual([downs[0]!.key]);
+      expect(failed[0]!.attemptsMade).toBe(3);
+      expect(await registry.getSingleMetricAsString("pulse_case_escalation_webhook_failures_total")).toContain("pulse_case_escalation_webhook_failures_total{service=\"w\"} 1");
+      const attempts = await registry.getSingleMetricAsString("pulse_case_escalation_webhook_attempts_total");
+      expect(attempts).toContain('result="delivered",service="w"} 1');
+      expect(attempts).toContain('result="retry",service="w"} 3');
+      expect(attempts).toContain('result="dead_letter",service="w"} 1');
+    } finally {
+      await worker.close();
+      await hooks.obliterate({ force: true }).catch(() => undefined);
+      await hooks.close();
+      await new Promise((r) => server.close(r));
     }
   });
 

@@ -25,6 +25,19 @@ export {
   type OpenResult,
   type UpdateResult,
 } from "./repository";
-export { createCaseMetrics, createSlaProcessor, createSlaTimers, slaJobId, type CaseMetrics, type EscalationDeps, type SlaJobData, type SlaTimers } from "./sla";
+export {
+  createCaseMetrics,
+  createSlaProcessor,
+  createSlaTimers,
+  escalationJobId,
+  ESCALATION_WEBHOOK_JOB,
+  slaJobId,
+  type CaseMetrics,
+  type EscalationDeps,
+  type EscalationWebhookJobData,
+  type FollowUpJobData,
+  type SlaJobData,
+  type SlaTimers,
+} from "./sla";
 export { CASE_HISTORY_COLUMNS, chTime, createCaseHistoryShipper, type CaseHistoryShipper } from "./history-shipper";
 export { followedUpCustomers, loopMetrics, recoveryByGroup, LOOP_GROUP_BY, type FollowedUp, type LoopGroupBy, type LoopMetrics, type Rate } from "./metrics";

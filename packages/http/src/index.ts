@@ -4,3 +4,4 @@ export { attachAuth, bearerToken, ForbiddenError, type Authenticator, type AuthK
 export { createDigestAuthenticator, sha256, watchTokenFile, type ReloadableAuthenticator, type TokenDigest, type WatchTokenFileOptions } from "./tokens";
 export { createOpsServer, DEFAULT_OPS_HOST, type OpsAddress, type OpsServerOptions } from "./ops";
 export { integer, listOf, objectOf, string, type JsonSchema } from "./json-schema";
+export { sendSignedWebhook, webhookSignature, type SignedWebhook } from "./webhook";

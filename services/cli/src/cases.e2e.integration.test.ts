@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createCaseMetrics, createCaseRepository, createSlaProcessor, createSlaTimers, type CaseRecord, type SlaJobData } from "@pulse/cases";
+import { createCaseMetrics, createCaseRepository, createSlaProcessor, createSlaTimers, type CaseRecord, type FollowUpJobData, type SlaJobData } from "@pulse/cases";
 import { casePolicyOf, createCatalogueSource, parseCatalogue } from "@pulse/catalogue";
 import { createReader, createWriter, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
 import { createCollectorApp, createRedisDedupStore, hashApiKey } from "@pulse/collector";
@@ -115,12 +115,22 @@ beforeAll(async () => {
     cases: { repo, policyOf, timers },
   });
   // The SLA runner, as the jobs service runs it.
-  const process = createSlaProcessor({ repo, policyOf, metrics: createCaseMetrics(slaRegistry), logger: silentLogger, post: (_url, body) => Promise.resolve(void webhook.push(body)) });
+  // The escalation webhooks are jobs on the same queue.
+  const webhookQueue = queues.queue<FollowUpJobData>(QUEUE_NAMES.followUps);
+  const process = createSlaProcessor({
+    repo,
+    policyOf,
+    metrics: createCaseMetrics(slaRegistry),
+    logger: silentLogger,
+    queue: webhookQueue,
+    post: (_url, body) => Promise.resolve(void webhook.push(body)),
+  });
   const slaWorker = queues.worker<SlaJobData>(QUEUE_NAMES.followUps, (job, tok) => process(job, tok), { concurrency: 2 });
   closers.push(
     () => slaWorker.close(),
     () => slaQueue.obliterate({ force: true }).catch(() => undefined),
     () => slaQueue.close(),
+    () => webhookQueue.close(),
     () => query.close(),
     () => collector.close(),
     () => producer.disconnect(),

@@ -72,6 +72,7 @@ export async function createJobsApp(d: JobsDeps): Promise<JobsApp> {
           redisUrl: config.REDIS_URL,
           redisKeyPrefix: config.REDIS_KEY_PREFIX,
           catalogueFile: config.CATALOGUE_FILE,
+          webhookSecret: config.CASE_WEBHOOK_SECRET,
           logger: logger.child({ queue: QUEUE_NAMES.followUps }),
           metrics,
         });

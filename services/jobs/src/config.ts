@@ -15,6 +15,8 @@ export const JobsEnv = z
     ...storeEnv,
     /** The touchpoint catalogue file (the tenants' case policies: escalation teams and webhooks). */
     CATALOGUE_FILE: z.string().optional(),
+    /** Signs the case escalation webhooks (x-pulse-signature, HMAC-SHA256 as the alert webhooks); unset: unsigned. */
+    CASE_WEBHOOK_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
     JOBS_HOST: z.string().default("127.0.0.1"),
     /** /metrics, /healthz and /readyz. */
     JOBS_PORT: fields.port.default(8083),

@@ -1,4 +1,4 @@
-import { createCaseMetrics, createCaseRepository, createSlaProcessor, type SlaJobData } from "@pulse/cases";
+import { createCaseMetrics, createCaseRepository, createSlaProcessor, type FollowUpJobData } from "@pulse/cases";
 import { casePolicyOf, catalogueFromFile, createCatalogueSource } from "@pulse/catalogue";
 import type { Logger, Registry } from "@pulse/kit";
 import { createRedis, QUEUE_NAMES, type QueueFactory } from "@pulse/redis";
@@ -18,24 +18,30 @@ export async function startCaseSla(d: {
   catalogueFile: string | undefined;
   logger: Logger;
   metrics: Registry;
+  webhookSecret?: string | undefined;
 }): Promise<{ close(): Promise<void> }> {
   const redis = createRedis({ url: d.redisUrl, keyPrefix: d.redisKeyPrefix });
   redis.on("error", (e) => d.logger.debug({ err: e }, "redis error"));
   const catalogues = createCatalogueSource({ redis, fallback: catalogueFromFile(d.catalogueFile), logger: d.logger });
   await catalogues.start();
+  // The escalation webhooks are jobs on the same queue (retried with backoff, dead letters kept in its failed set).
+  const queue = d.queues.queue<FollowUpJobData>(QUEUE_NAMES.followUps);
   const process = createSlaProcessor({
+    queue,
+    webhookSecret: d.webhookSecret,
     repo: createCaseRepository(d.store),
     policyOf: (tenant) => casePolicyOf(catalogues.forTenant(tenant)),
     metrics: createCaseMetrics(d.metrics),
     logger: d.logger,
   });
-  const worker = d.queues.worker<SlaJobData>(QUEUE_NAMES.followUps, (job, token) => process(job, token), { concurrency: 4 });
+  const worker = d.queues.worker<FollowUpJobData>(QUEUE_NAMES.followUps, (job, token) => process(job, token), { concurrency: 4 });
   worker.on("error", (err) => d.logger.error({ err }, "follow-up SLA worker error"));
   await worker.waitUntilReady();
   d.logger.info({ queue: QUEUE_NAMES.followUps }, "follow-up SLA timers running");
   return {
     async close() {
       await worker.close();
+      await queue.close();
       catalogues.stop();
       redis.disconnect();
     },

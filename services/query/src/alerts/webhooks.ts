@@ -6,8 +6,8 @@
  * retried with exponential backoff, and after its last attempt is dead-lettered: kept in BullMQ's
  * failed set and listed per tenant in Redis (`GET /v1/alerts/dead-letters`).
  */
-import { createHmac } from "node:crypto";
 import type { Notification } from "@pulse/alerting";
+import { sendSignedWebhook, webhookSignature } from "@pulse/http";
 import type { Logger } from "@pulse/kit";
 import { QUEUE_NAMES, type Job, type QueueFactory } from "@pulse/redis";
 import type { AlertStore } from "./alert-store";
@@ -17,9 +17,8 @@ import type { Webhook, WebhookMap } from "./webhook-config";
 export type { Webhook, WebhookMap } from "./webhook-config";
 
 
-export function signature(secret: string, timestamp: string, body: string): string {
-  return createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
-}
+/** HMAC-SHA256 over "<timestamp>.<body>" (@pulse/http's, shared with the case escalation webhooks). */
+export const signature = webhookSignature;
 
 const icon = { firing: "🔴", renotify: "🔁", resolved: "✅" } as const;
 
@@ -57,15 +56,7 @@ type NotifyJob = Notification;
 type WebhookJob = { readonly notification: Notification; readonly index: number };
 
 export async function postWebhook(w: Webhook, n: Notification, nowMs: number, timeoutMs = 10_000): Promise<void> {
-  const body = webhookBody(n, w.format);
-  const ts = String(Math.floor(nowMs / 1000));
-  const res = await fetch(w.url, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-pulse-timestamp": ts, "x-pulse-signature": `v1=${signature(w.secret, ts, body)}`, "x-pulse-idempotency-key": n.key },
-    body,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (res.status < 200 || res.status >= 300) throw new Error(`webhook ${new URL(w.url).host} answered ${res.status}`);
+  await sendSignedWebhook({ url: w.url, body: webhookBody(n, w.format), secret: w.secret, idempotencyKey: n.key, nowMs, timeoutMs });
 }
 
 export async function startWebhookDelivery(d: {
