@@ -44,10 +44,12 @@ export interface ReloadableAuthenticator extends Authenticator {
   close(): void;
 }
 
-export interface WatchTokenFileOptions {
+export interface WatchTokenFileOptions<A extends Authenticator = Authenticator> {
   path: string;
   /** Parses the file's text; throws an Error saying which entry is wrong (never echoing a token). */
-  parse: (text: string) => Authenticator;
+  parse: (text: string) => A;
+  /** Called with what a successful reload parsed (e.g. to pick up the tenants it names). */
+  onReload?: (parsed: A) => void;
   /** Tokens that do not come from the file (e.g. an environment variable), always in force. */
   fixed?: Authenticator;
   logger: Logger;
@@ -57,14 +59,19 @@ export interface WatchTokenFileOptions {
   signal?: NodeJS.Signals | false;
 }
 
-export function watchTokenFile(opts: WatchTokenFileOptions): ReloadableAuthenticator {
-  let current: Authenticator = opts.parse(readFileSync(opts.path, "utf8"));
+export function watchTokenFile<A extends Authenticator = Authenticator>(opts: WatchTokenFileOptions<A>): ReloadableAuthenticator {
+  let current: A = opts.parse(readFileSync(opts.path, "utf8"));
   let generation = 0;
   const reload = (): boolean => {
     try {
       current = opts.parse(readFileSync(opts.path, "utf8"));
       generation++;
       opts.logger.info({ file: opts.path, generation }, "tokens reloaded");
+      try {
+        opts.onReload?.(current);
+      } catch (e) {
+        opts.logger.error({ err: (e as Error).message }, "a token reload listener failed; the new tokens are in force");
+      }
       return true;
     } catch (e) {
       opts.logger.error({ file: opts.path, err: (e as Error).message }, "token file refused; the previous tokens stay in force");

@@ -52,6 +52,8 @@ export interface QueryAppDeps {
   tokens: readonly TokenEntry[];
   /** The file the tokens came from: re-read on change and on SIGHUP (rotation without restart). */
   tokensFile?: string | undefined;
+  /** Hears the tenants of every reloaded token file (the alert scheduler schedules new ones). */
+  onTokenTenants?: ((tenants: readonly string[]) => void) | undefined;
   /** Where /metrics, /healthz and /readyz listen (default host 127.0.0.1); absent: inject() only. */
   ops?: OpsAddress | undefined;
   targets?: TargetsProvider;
@@ -78,7 +80,7 @@ export type QueryApp = FastifyInstance & { queryMetrics: QueryMetrics; streamHub
 export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
   const now = deps.now ?? (() => new Date());
   const metrics = createQueryMetrics(deps.metrics);
-  const auth = queryAuthenticator(deps.tokens, deps.tokensFile, deps.logger);
+  const auth = queryAuthenticator(deps.tokens, deps.tokensFile, deps.logger, deps.onTokenTenants);
   const retentionDays = deps.retentionDays ?? 400;
   const service = createQueryService({
     reader: deps.reader,
@@ -234,6 +236,8 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
     tokens: config.tokens,
     ...(alerting ? { alerts: { store: alerting.store, writer: createWriter(ch), metrics: alerting.metrics } } : {}),
     tokensFile: config.tokensFile,
+    // A tenant added to the token file gets its alert evaluation schedule without a restart.
+    onTokenTenants: alerting ? (tenants) => void alerting.addTenants(tenants) : undefined,
     ops: { host: config.METRICS_HOST, port: config.METRICS_PORT },
     streamLimits: streamLimitsOf(config),
     targets,

@@ -1,9 +1,10 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate, openClickHouse } from "@pulse/clickhouse";
 import { createShutdown, silentLogger } from "@pulse/kit";
+import { createQueueFactory, QUEUE_NAMES } from "@pulse/redis";
 import { openStore, testDatabaseUrl } from "@pulse/store";
 import { describe, expect, inject, it } from "vitest";
 import { startQuery } from "./app";
@@ -88,6 +89,31 @@ describe("startQuery: one start, two modes, the same readiness", () => {
       expect(tables.rows[0]?.n).toBe("2");
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.close();
+    }
+  });
+
+  it("a tenant added to the token file gets its alert schedule without a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pulse-query-tokens-"));
+    const file = join(dir, "tokens");
+    writeFileSync(file, "acme-token-0123456789=acme\n");
+    const prefix = `start-tokens-${Date.now().toString(36)}`;
+    const { QUERY_TOKENS: _fixed, ...env } = { ...inject("stack"), CLICKHOUSE_PATH: CH_PATH, CLICKHOUSE_DATABASE: "query_tokens", QUERY_TOKENS: "", QUERY_CACHE: "false", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "silent" };
+    const shutdown = createShutdown(silentLogger);
+    const queue = createQueueFactory({ redis: { url: inject("stack").REDIS_URL }, prefix }).queue(QUEUE_NAMES.alerts);
+    const scheduled = async () => (await queue.getJobSchedulers()).map((j) => j.key).sort();
+    try {
+      await startQuery(loadQueryConfig({ ...env, QUERY_TOKENS_FILE: file, QUEUE_PREFIX: prefix }), { logger: silentLogger, shutdown });
+      expect(await scheduled()).toEqual(["alerts:acme"]);
+      // Rotation as operators do it: a new file renamed into place.
+      writeFileSync(`${file}.tmp`, "acme-token-0123456789=acme\nbeta-token-0123456789=beta:write\n");
+      renameSync(`${file}.tmp`, file);
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && (await scheduled()).length < 2) await new Promise((r) => setTimeout(r, 100));
+      expect(await scheduled()).toEqual(["alerts:acme", "alerts:beta"]);
+    } finally {
+      await shutdown.stop("test");
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
     }
   });
 });

@@ -70,9 +70,10 @@ export function tokenAuthenticator(entries: readonly TokenEntry[]): Authenticato
   return createDigestAuthenticator(entries.map((e) => ({ sha256: e.sha256, principal: { tenant: e.tenant, kind: e.kind ?? "read" } })));
 }
 
-/** Parses a token file's text into an authenticator (used for reloads). */
-export function parseTokenFile(text: string): Authenticator {
-  return tokenAuthenticator(parseTokenSpec(text));
+/** Parses a token file's text into an authenticator (used for reloads), with the tenants it names. */
+export function parseTokenFile(text: string): Authenticator & { tenants: string[] } {
+  const entries = parseTokenSpec(text);
+  return { ...tokenAuthenticator(entries), tenants: [...new Set(entries.map((e) => e.tenant))].sort() };
 }
 
 /** Returns the tenant of a presented token, or undefined. Every stored digest is compared. */

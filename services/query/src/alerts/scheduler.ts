@@ -3,6 +3,10 @@
  * minute, staggered by a per-tenant offset (0–59 s, from a hash of the tenant) so tenants do not
  * all hit ClickHouse in the same second. A scheduler exists once per Redis whatever the number of
  * query replicas; each job runs `runTenant`, which is safe to run twice (see evaluator.ts).
+ *
+ * The tenants are those of the query tokens at start, and every tenant a token reload adds
+ * (`addTenants`). A tenant whose tokens are removed keeps its schedule: another replica may still
+ * hold its tokens, and an evaluation without new data is cheap; a restart drops it.
  */
 import { createHash } from "node:crypto";
 import type { Logger } from "@pulse/kit";
@@ -15,6 +19,8 @@ export function staggerMs(tenant: string, everyMs: number): number {
 }
 
 export interface AlertScheduler {
+  /** Schedules the tenants not scheduled yet; resolves to those it added (sorted). */
+  addTenants(tenants: readonly string[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -28,8 +34,22 @@ export async function startAlertScheduler(deps: {
 }): Promise<AlertScheduler> {
   const every = deps.everyMs ?? 60_000;
   const queue = deps.queues.queue<{ tenant: string }>(QUEUE_NAMES.alerts);
-  for (const tenant of [...new Set(deps.tenants)].sort())
-    await queue.upsertJobScheduler(`alerts:${tenant}`, { every, offset: staggerMs(tenant, every) }, { name: "evaluate", data: { tenant }, opts: { removeOnComplete: 100, removeOnFail: 500 } });
+  const scheduled = new Set<string>();
+  // One at a time: reloads that arrive together do not upsert the same tenant twice at once.
+  let adding: Promise<unknown> = Promise.resolve();
+  const add = (tenants: readonly string[]): Promise<string[]> => {
+    const run = adding.then(async () => {
+      const fresh = [...new Set(tenants)].filter((t) => !scheduled.has(t)).sort();
+      for (const tenant of fresh) {
+        await queue.upsertJobScheduler(`alerts:${tenant}`, { every, offset: staggerMs(tenant, every) }, { name: "evaluate", data: { tenant }, opts: { removeOnComplete: 100, removeOnFail: 500 } });
+        scheduled.add(tenant);
+      }
+      return fresh;
+    });
+    adding = run.catch(() => undefined);
+    return run;
+  };
+  await add(deps.tenants);
   const worker = deps.queues.worker<{ tenant: string }>(QUEUE_NAMES.alerts, async (job) => {
     const r = await deps.evaluator.runTenant(job.data.tenant);
     deps.onRun?.(job.data.tenant, r);
@@ -40,7 +60,18 @@ export async function startAlertScheduler(deps: {
   await worker.waitUntilReady();
   deps.logger.info({ tenants: deps.tenants.length, everyMs: every }, "alert evaluation scheduled");
   return {
+    async addTenants(tenants) {
+      try {
+        const added = await add(tenants);
+        if (added.length > 0) deps.logger.info({ added, tenants: scheduled.size }, "alert evaluation scheduled for new tenants");
+        return added;
+      } catch (err) {
+        deps.logger.error({ err }, "could not schedule alert evaluation for new tenants; the next token reload tries again");
+        return [];
+      }
+    },
     async close() {
+      await adding;
       await worker.close();
       await queue.close();
     },

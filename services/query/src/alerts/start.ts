@@ -19,6 +19,8 @@ import { startWebhookDelivery, type WebhookMap } from "./webhooks";
 export interface AlertingHandle {
   readonly store: AlertStore;
   readonly metrics: AlertMetrics;
+  /** Schedules the tenants not scheduled yet (a token reload named them); resolves to those added. */
+  addTenants(tenants: readonly string[]): Promise<string[]>;
 }
 
 export async function startAlerting(d: {
@@ -74,5 +76,5 @@ export async function startAlerting(d: {
     onDelivered: (ok) => metrics.webhooks.inc({ outcome: ok ? "delivered" : "dead_lettered" }),
   });
   d.shutdown.add({ name: "alert delivery", run: () => delivery.close(), deadlineMs: 10_000 });
-  return { store, metrics };
+  return { store, metrics, addTenants: (tenants) => scheduler.addTenants(tenants) };
 }
