@@ -12,6 +12,7 @@ describe("loadConfig", () => {
     expect(c.REDIS_URL).toBe("redis://127.0.0.1:6379");
     expect(c.CLICKHOUSE_URL).toBeUndefined();
     expect(c.CLICKHOUSE_PATH).toBe("./data/clickhouse");
+    expect(c.CLICKHOUSE_CLUSTER).toBeUndefined();
     expect(c.S3_BUCKET).toBeUndefined();
     expect(c.ARCHIVE_DIR).toBe("./data/archive");
   });
@@ -38,6 +39,11 @@ describe("loadConfig", () => {
     const run = () => loadConfig(schema, { REDIS_URL: "http://x", CLICKHOUSE_URL: "nope" });
     expect(run).toThrow(/REDIS_URL="http:\/\/x": must be a URL \(redis:\/\/ or rediss:\/\/…\)/);
     expect(run).toThrow(/CLICKHOUSE_URL="nope": must be a URL/);
+  });
+
+  it("takes a ClickHouse cluster name and refuses one that is not a plain name", () => {
+    expect(loadConfig(schema, { CLICKHOUSE_CLUSTER: "eu-1.prod_a" }).CLICKHOUSE_CLUSTER).toBe("eu-1.prod_a");
+    expect(() => loadConfig(schema, { CLICKHOUSE_CLUSTER: "a'; DROP" })).toThrow(/CLICKHOUSE_CLUSTER=.*must be a cluster name/);
   });
 
   it("treats empty strings as unset", () => {

@@ -48,6 +48,14 @@ export const clickhouseEnv = {
   CLICKHOUSE_PASSWORD: z.string().default(""),
   /** Embedded only: chDB sessions on the data folder (each runs one statement at a time). */
   CLICKHOUSE_SESSIONS: positiveInt.max(16, "must be at most 16").default(4),
+  /**
+   * Server only: the cluster (its `<remote_servers>` name) the migrations run ON CLUSTER, every
+   * table as a Replicated*MergeTree (one shard of replicas). Passed to `migrate` as `{ cluster }`.
+   */
+  CLICKHOUSE_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, "must be a cluster name (letters, digits, '_', '.', '-')")
+    .optional(),
 };
 
 /** The durable store (cases, actions). Unset DATABASE_URL: embedded PGlite in STORE_PATH. Set: a Postgres server. */
