@@ -191,7 +191,7 @@ export async function startQuery(config: QueryConfig, deps: StartQueryDeps): Pro
     shutdown.add({ name: "query clickhouse", run: () => own.close(), deadlineMs: 5_000 });
     ch = own;
   }
-  if (config.QUERY_MIGRATIONS_DIR) await migrate(ch, config.QUERY_MIGRATIONS_DIR);
+  if (config.QUERY_MIGRATIONS_DIR) await migrate(ch, config.QUERY_MIGRATIONS_DIR, { cluster: config.CLICKHOUSE_CLUSTER });
   // Redis holds the per-tenant catalogues (read always) and the cache (when QUERY_CACHE).
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
   redis.on("error", (e: Error) => logger.warn({ err: e.message }, "redis error (cache degrades to uncached; catalogues keep the last ones)"));

@@ -51,7 +51,7 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
     shutdown.add({ name: "worker clickhouse", run: () => own.close(), deadlineMs: 5_000 });
     ch = own;
   }
-  await migrate(ch, config.MIGRATIONS_DIR);
+  await migrate(ch, config.MIGRATIONS_DIR, { cluster: config.CLICKHOUSE_CLUSTER });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
   redis.on("error", (e) => logger.debug({ err: e }, "redis error"));
   shutdown.add({ name: "worker redis", run: () => redis.disconnect(), deadlineMs: 2_000 });

@@ -33,7 +33,7 @@ export async function migrateCommand(ctx: CommandContext): Promise<number> {
   const c = opsConfig(ctx);
   const ch = await openClickHouse(clickhouseConfigFromEnv(c));
   try {
-    const r = await migrate(ch, c.MIGRATIONS_DIR ?? resolve(ctx.root, "infra/clickhouse"));
+    const r = await migrate(ch, c.MIGRATIONS_DIR ?? resolve(ctx.root, "infra/clickhouse"), { cluster: c.CLICKHOUSE_CLUSTER });
     ctx.stdout.write(`migrate (${ch.mode}, database ${ch.database}): applied ${r.applied.length} [${r.applied.join(", ")}], already applied ${r.alreadyApplied.length}\n`);
     return 0;
   } finally {
