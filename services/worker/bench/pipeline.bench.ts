@@ -7,13 +7,18 @@
  *   - pulse: the worker process (decode, validate, dedup, enrich, insert, rollups, archive, commit),
  * both draining the same backlog of N events from a private broker; then a steady stream at a fixed
  * rate for the worker's freshness (Kafka timestamp → rows and rollups in ClickHouse) p50/p99,
- * and the worker's CPU and peak memory (from its own /metrics).
+ * and the worker's CPU and peak memory (from its own /metrics). Before the figures are printed, the
+ * worker is stopped and its ClickHouse is opened to check exactness: every produced event stored
+ * once in feedback_events and counted once in each rollup grain (a fast but wrong worker fails).
+ *
+ * BENCH_CPU_PROF=<dir>: the worker runs with --cpu-prof and writes its profile there at exit.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { migrate, openClickHouse } from "@pulse/clickhouse";
 import { consumerLag, createBatchConsumer, createProducer, type Kafka } from "@pulse/kafka";
 import { createProgressBar } from "@pulse/kit";
 import { startPrivateKafka } from "@pulse/local-stack";
@@ -103,6 +108,31 @@ function histogramQuantile(m: Map<string, number>, name: string, q: number): num
   return NaN;
 }
 
+/** Every produced event once in feedback_events and once in each rollup grain; throws otherwise. */
+async function checkExact(path: string, tenant: string, expected: number): Promise<string> {
+  const ch = await openClickHouse({ path, database: "pulse" });
+  try {
+    await migrate(ch, MIGRATIONS);
+    const one = async (sql: string) => {
+      const rs = await ch.client.query({ query: sql, query_params: { tenant }, format: "JSONEachRow" });
+      const [row] = (await rs.json()) as { n: string | number }[];
+      return Number(row?.n ?? NaN);
+    };
+    const counts = {
+      feedback_events: await one("SELECT count() AS n FROM feedback_events WHERE tenant = {tenant:String}"),
+      distinct_ids: await one("SELECT uniqExact(event_id) AS n FROM feedback_events WHERE tenant = {tenant:String}"),
+      rollup_minute: await one("SELECT sum(events) AS n FROM rollup_minute WHERE tenant = {tenant:String}"),
+      rollup_hour: await one("SELECT sum(events) AS n FROM rollup_hour WHERE tenant = {tenant:String}"),
+      rollup_day: await one("SELECT sum(events) AS n FROM rollup_day WHERE tenant = {tenant:String}"),
+    };
+    const wrong = Object.entries(counts).filter(([, n]) => n !== expected);
+    if (wrong.length > 0) throw new Error(`not exact: expected ${expected} events, got ${wrong.map(([k, n]) => `${k}=${n}`).join(", ")}`);
+    return `${expected} events, each once in feedback_events and in the minute, hour and day rollups`;
+  } finally {
+    await ch.close();
+  }
+}
+
 async function main() {
   process.stderr.write(`pipeline bench: ${N} events, then ${STREAM_SECONDS}s at ${RATE}/s\n`);
   const broker = await startPrivateKafka({ root: REPO_ROOT });
@@ -117,7 +147,8 @@ async function main() {
     const metricsPort = await freePort();
     const dir = mkdtempSync(join(tmpdir(), "pulse-bench-"));
     const group = `bench-worker-${Date.now()}`;
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "services/worker/src/main.ts")], {
+    const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, [...prof, "--import", "tsx", join(REPO_ROOT, "services/worker/src/main.ts")], {
       cwd: REPO_ROOT,
       stdio: ["ignore", "ignore", "inherit"],
       env: {
@@ -180,7 +211,10 @@ async function main() {
     const cpuKey = 'process_cpu_seconds_total{service="worker"}';
     const cpu = ((afterDrain.get(cpuKey) ?? NaN) - (atStart.get(cpuKey) ?? NaN)) / drainSecs;
     const rss = (after.get('process_resident_memory_bytes{service="worker"}') ?? NaN) / 2 ** 20;
+    const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGTERM");
+    await exited;
+    const exact = await checkExact(join(dir, "ch"), tenant, N + sent);
 
     const rows = [
       ["", "events/s (drain)", "vs baseline"],
@@ -189,6 +223,17 @@ async function main() {
     ];
     process.stdout.write(`\n${rows.map((r) => `${(r[0] ?? "").padEnd(42)}${(r[1] ?? "").padStart(18)}${(r[2] ?? "").padStart(13)}`).join("\n")}\n\n`);
     process.stdout.write(`worker CPU while draining: ${(cpu * 100).toFixed(0)}% of one core (2 cores here; JS plus ClickHouse's threads); RSS after the run: ${rss.toFixed(0)} MiB\n`);
+    const steps = [...afterDrain]
+      .filter(([k]) => k.startsWith("pulse_worker_chunk_step_seconds_total{"))
+      .map(([k, v]) => [/step="([^"]+)"/.exec(k)?.[1] ?? k, v - (atStart.get(k) ?? 0)] as const)
+      .sort((a, b) => b[1] - a[1]);
+    const stepTotal = steps.reduce((t, [, v]) => t + v, 0);
+    process.stdout.write(
+      `where the drain's chunk time went (wall-clock, summed over the ${process.env.WORKER_PARTITIONS_CONCURRENTLY ?? 3} partitions processed side by side):\n${steps
+        .map(([k, v]) => `  ${k.padEnd(26)}${v.toFixed(1).padStart(9)} s ${((v / stepTotal) * 100).toFixed(1).padStart(6)}%`)
+        .join("\n")}\n`,
+    );
+    process.stdout.write(`exactness (checked after the worker stopped): ${exact}\n`);
     process.stdout.write(`freshness at ${RATE}/s (${sent} events, histogram estimate): p50 ${(p50 * 1000).toFixed(0)} ms, p99 ${(p99 * 1000).toFixed(0)} ms\n`);
   } finally {
     await broker.stop();
