@@ -28,8 +28,8 @@ export function createWriter(ch: ClickHouse): Writer {
         // Always sent, "" when absent: embedded chDB applies the client's settings with SET on a
         // shared session, so a token left over from an earlier insert would otherwise stick.
         insert_deduplication_token: opts.dedupToken ?? "",
-        insert_deduplicate: 1,
-        deduplicate_blocks_in_dependent_materialized_views: 1,
+        insert_deduplicate: 1 as const,
+        deduplicate_blocks_in_dependent_materialized_views: 1 as const,
         // Keep one insert one block, so the dedup token covers the whole batch.
         max_insert_block_size: "1000000000",
         min_insert_block_size_rows: "0",

@@ -56,8 +56,7 @@ async function produceAll(kafka: Kafka, topic: string, tenant: string, count: nu
 /** A bare kafkajs consumer that only decodes, measured like the worker: between 10% and 90% of the backlog. */
 async function baseline(kafka: Kafka, topic: string, count: number): Promise<number> {
   let seen = 0;
-  let from: { t: number; seen: number } | null = null;
-  let to: { t: number; seen: number } | null = null;
+  const marks: { from?: { t: number; seen: number }; to?: { t: number; seen: number } } = {};
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const consumer = createBatchConsumer(kafka, {
@@ -75,14 +74,15 @@ async function baseline(kafka: Kafka, topic: string, count: number): Promise<num
       await consumer.raw.commitOffsets([{ topic, partition: batch.partition, offset: String(BigInt(batch.lastOffset()) + 1n) }]);
       if (ok < 0) throw new Error("unreachable");
       const t = performance.now();
-      if (!from && seen >= 0.1 * count) from = { t, seen };
-      if (!to && seen >= 0.9 * count) to = { t, seen };
+      if (!marks.from && seen >= 0.1 * count) marks.from = { t, seen };
+      if (!marks.to && seen >= 0.9 * count) marks.to = { t, seen };
       if (seen >= count) resolveDone();
     },
   });
   await consumer.start();
   await done;
   await consumer.stop();
+  const { from, to } = marks;
   if (!from || !to || to.seen <= from.seen) throw new Error("the baseline drain was too fast to measure: give more events");
   return (to.seen - from.seen) / ((to.t - from.t) / 1000);
 }
@@ -145,55 +145,16 @@ function breakdown(what: string, from: Map<string, number>, to: Map<string, numb
   // Top-level steps by time, each followed by the steps that ran side by side inside it.
   const steps = all
     .filter(([k]) => !k.includes("/"))
-    .sort((a, b) => b[1] - a[1])
+    .sort((x, y) => y[1] - x[1])
     .flatMap((p) => [p, ...all.filter(([k]) => k.startsWith(`${p[0]}/`))]);
-  const total = buckets[buckets.length - 1]?.v ?? 0;
-  const rank = q * total;
-  let prevLe = 0;
-  let prevV = 0;
-  for (const b of buckets) {
-    if (b.v >= rank) return b.le === Infinity ? prevLe : prevLe + ((b.le - prevLe) * (rank - prevV)) / Math.max(1, b.v - prevV);
-    prevLe = b.le;
-    prevV = b.v;
-  }
-  return NaN;
-}
-
-/** Every produced event once in feedback_events and once in each rollup grain; throws otherwise. */
-async function checkExact(path: string, tenant: string, expected: number): Promise<string> {
-  const ch = await openClickHouse({ path, database: "pulse" });
-  try {
-    await migrate(ch, MIGRATIONS);
-    const one = async (sql: string) => {
-      const rs = await ch.client.query({ query: sql, query_params: { tenant }, format: "JSONEachRow" });
-      const [row] = (await rs.json()) as { n: string | number }[];
-      return Number(row?.n ?? NaN);
-    };
-    const counts = {
-      feedback_events: await one("SELECT count() AS n FROM feedback_events WHERE tenant = {tenant:String}"),
-      distinct_ids: await one("SELECT uniqExact(event_id) AS n FROM feedback_events WHERE tenant = {tenant:String}"),
-      rollup_minute: await one("SELECT sum(events) AS n FROM rollup_minute WHERE tenant = {tenant:String}"),
-      rollup_hour: await one("SELECT sum(events) AS n FROM rollup_hour WHERE tenant = {tenant:String}"),
-      rollup_day: await one("SELECT sum(events) AS n FROM rollup_day WHERE tenant = {tenant:String}"),
-    };
-    const wrong = Object.entries(counts).filter(([, n]) => n !== expected);
-    if (wrong.length > 0) throw new Error(`not exact: expected ${expected} events, got ${wrong.map(([k, n]) => `${k}=${n}`).join(", ")}`);
-    return `${expected} events, each once in feedback_events and in the minute, hour and day rollups`;
-  } finally {
-    await ch.close();
-  }
-}
-
-/** Where the chunks' wall-clock time went between two scrapes (pulse_worker_chunk_step_seconds_total). */
-function breakdown(what: string, from: Map<string, number>, to: Map<string, number>): string {
-  const steps = [...to]
-    .filter(([k]) => k.startsWith("pulse_worker_chunk_step_seconds_total{"))
-    .map(([k, v]) => [/step="([^"]+)"/.exec(k)?.[1] ?? k, v - (from.get(k) ?? 0)] as const)
-    .sort((a, b) => b[1] - a[1]);
   const total = steps.filter(([k]) => !k.includes("/")).reduce((t, [, v]) => t + v, 0);
   const count = (m: Map<string, number>) => [...m].filter(([k]) => k.startsWith("pulse_worker_chunk_size_count")).reduce((t, [, v]) => t + v, 0);
   const chunks = count(to) - count(from);
-  const lines = steps.map(([k, v]) => `  ${(k.includes("/") ? `  of which, side by side: ${k.slice(k.indexOf("/") + 1)}` : k).padEnd(46)}${v.toFixed(1).padStart(9)} s ${k.includes("/") ? "       " : `${((v / total) * 100).toFixed(1).padStart(6)}%`}${((v / Math.max(1, chunks)) * 1000).toFixed(1).padStart(10)} ms/chunk`);
+  const lines = steps.map(([k, v]) => {
+    const name = k.includes("/") ? `  of which, side by side: ${k.slice(k.indexOf("/") + 1)}` : k;
+    const share = k.includes("/") ? "       " : `${((v / total) * 100).toFixed(1).padStart(6)}%`;
+    return `  ${name.padEnd(46)}${v.toFixed(1).padStart(9)} s ${share}${((v / Math.max(1, chunks)) * 1000).toFixed(1).padStart(10)} ms/chunk`;
+  });
   return `where the chunks' time went during ${what}: ${chunks} chunks, wall-clock summed over the partitions processed side by side\n${lines.join("\n")}\n`;
 }
 
@@ -284,7 +245,10 @@ async function main() {
     const p99 = histogramQuantile(delta, "pulse_worker_freshness_seconds", 0.99);
     const cpuKey = 'process_cpu_seconds_total{service="worker"}';
     const cpu = ((afterDrain.get(cpuKey) ?? NaN) - (atStart.get(cpuKey) ?? NaN)) / drainSecs;
-    const rss = (after.get('process_resident_memory_bytes{service="worker"}') ?? NaN) / 2 ** 20;
+    const mib = (k: string) => (after.get(`${k}{service="worker"}`) ?? NaN) / 2 ** 20;
+    const rss = mib("process_resident_memory_bytes");
+    const heap = mib("nodejs_heap_size_used_bytes");
+    const external = mib("nodejs_external_memory_bytes");
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGTERM");
     await exited;
@@ -296,7 +260,7 @@ async function main() {
       ["pulse worker → ClickHouse + rollups", workerRate.toFixed(0), (workerRate / baseRate).toFixed(2)],
     ];
     process.stdout.write(`\n${rows.map((r) => `${(r[0] ?? "").padEnd(42)}${(r[1] ?? "").padStart(18)}${(r[2] ?? "").padStart(13)}`).join("\n")}\n\n`);
-    process.stdout.write(`worker CPU while draining: ${(cpu * 100).toFixed(0)}% of one core (2 cores here; JS plus ClickHouse's threads); RSS after the run: ${rss.toFixed(0)} MiB\n`);
+    process.stdout.write(`worker CPU while draining: ${(cpu * 100).toFixed(0)}% of one core (2 cores here; JS plus ClickHouse's threads); RSS after the run: ${rss.toFixed(0)} MiB (V8 heap used ${heap.toFixed(0)} MiB, buffers outside it ${external.toFixed(0)} MiB; the rest is mostly the embedded ClickHouse)\n`);
     process.stdout.write(breakdown(`the drain (${N} events)`, atStart, afterDrain));
     process.stdout.write(breakdown(`the steady stream (${RATE}/s)`, before, after));
     process.stdout.write(`exactness (checked after the worker stopped): ${exact}\n`);
