@@ -261,6 +261,15 @@ async function main() {
     ];
     process.stdout.write(`\n${rows.map((r) => `${(r[0] ?? "").padEnd(42)}${(r[1] ?? "").padStart(18)}${(r[2] ?? "").padStart(13)}`).join("\n")}\n\n`);
     process.stdout.write(`worker CPU while draining: ${(cpu * 100).toFixed(0)}% of one core (2 cores here; JS plus ClickHouse's threads); RSS after the run: ${rss.toFixed(0)} MiB (V8 heap used ${heap.toFixed(0)} MiB, buffers outside it ${external.toFixed(0)} MiB; the rest is mostly the embedded ClickHouse)\n`);
+    const drained = to.done - from.done;
+    const ev = (m: Map<string, number>, e: string) => [...m].find(([k]) => k.startsWith("pulse_clickhouse_profile_events{") && k.includes(`event="${e}"`))?.[1] ?? NaN;
+    const per = (e: string, unit: number) => ((ev(afterDrain, e) - ev(atStart, e)) * unit) / drained;
+    const cpuPerEvent = (((afterDrain.get(cpuKey) ?? NaN) - (atStart.get(cpuKey) ?? NaN)) * 1e6) / drained;
+    process.stdout.write(
+      `worker CPU per event while draining: ${cpuPerEvent.toFixed(1)} µs, of which the engine's threads ${(per("UserTimeMicroseconds", 1) + per("SystemTimeMicroseconds", 1)).toFixed(1)} µs ` +
+        `(engine wall time per event, summed over its threads: inserts ${per("InsertQueryTimeMicroseconds", 1).toFixed(1)} µs, selects ${per("SelectQueryTimeMicroseconds", 1).toFixed(1)} µs, ` +
+        `merges ${per("MergeTotalMilliseconds", 1000).toFixed(1)} µs; ${per("MergedRows", 1).toFixed(1)} rows merged per event)\n`,
+    );
     process.stdout.write(breakdown(`the drain (${N} events)`, atStart, afterDrain));
     process.stdout.write(breakdown(`the steady stream (${RATE}/s)`, before, after));
     process.stdout.write(`exactness (checked after the worker stopped): ${exact}\n`);
