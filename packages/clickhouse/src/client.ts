@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { createClient, type ClickHouseClient } from "@clickhouse/client";
+import { createClient, parseError, type ClickHouseClient } from "@clickhouse/client";
 import { createChdbConnection } from "chdb/connection";
 
 export interface ClickHouseConfig {
@@ -26,21 +26,34 @@ export interface ClickHouse {
   readonly database: string;
   /** Runs `fn` on the least busy session (embedded) or the one client (server). */
   use<T>(fn: (client: ClickHouseClient) => Promise<T>): Promise<T>;
+  /**
+   * Embedded only: inserts a payload already in `format` on the least busy session, handing the
+   * bytes to the engine without copies (chDB's raw insert), with `settings` on the statement
+   * itself. Absent for a server, where the client's insert streams over HTTP.
+   */
+  insertRaw?(table: string, columns: readonly string[], payload: Buffer, format: "JSONCompactEachRow", settings: Record<string, string | number>): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Round the work onto whichever client has the fewest statements in flight. */
-function pool(clients: ClickHouseClient[]): <T>(fn: (client: ClickHouseClient) => Promise<T>) => Promise<T> {
-  const busy = clients.map(() => 0);
+/** Round the work onto whichever session has the fewest statements in flight. */
+function pool<S>(sessions: S[]): <T>(fn: (session: S) => Promise<T>) => Promise<T> {
+  const busy = sessions.map(() => 0);
   return async (fn) => {
     let i = 0;
-    for (let j = 1; j < clients.length; j++) if ((busy[j] ?? 0) < (busy[i] ?? 0)) i = j;
+    for (let j = 1; j < sessions.length; j++) if ((busy[j] ?? 0) < (busy[i] ?? 0)) i = j;
     busy[i] = (busy[i] ?? 0) + 1;
     try {
-      return await fn(clients[i] as ClickHouseClient);
+      return await fn(sessions[i] as S);
     } finally {
       busy[i] = (busy[i] ?? 1) - 1;
     }
+  };
+}
+
+/** The part of chDB's connection the raw insert needs (its `.chdb` extension). */
+interface ChdbRaw {
+  chdb: {
+    rawInsert(params: { table: string; values: Buffer; format: string; columns?: readonly string[]; settings?: Record<string, string | number> }): Promise<unknown>;
   };
 }
 
@@ -73,23 +86,37 @@ export async function openClickHouse(config: ClickHouseConfig): Promise<ClickHou
   }
   const path = resolve(config.path);
   mkdirSync(path, { recursive: true });
-  const clients: ClickHouseClient[] = [];
+  const sessions: { client: ClickHouseClient; raw: ChdbRaw }[] = [];
   for (let i = 0; i < Math.max(1, config.sessions ?? 1); i++) {
+    const raw = createChdbConnection({ path });
     // chdb types its connection against its own copy of @clickhouse/client-common; the runtime
     // contract is the same one, the declared types differ only by package instance.
-    const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>["connection"];
-    const client = createClient({ connection });
+    const client = createClient({ connection: raw as unknown as NonNullable<Parameters<typeof createClient>[0]>["connection"] });
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.database}` });
     await client.command({ query: `USE ${config.database}` });
-    clients.push(client);
+    sessions.push({ client, raw: raw as unknown as ChdbRaw });
   }
+  const onSession = pool(sessions);
   return {
-    client: clients[0] as ClickHouseClient,
+    client: (sessions[0] as { client: ClickHouseClient }).client,
     mode: "embedded",
     database: config.database,
-    use: pool(clients),
+    use: (fn) => onSession((s) => fn(s.client)),
+    async insertRaw(table, columns, payload, format, settings) {
+      assertIdentifier(table);
+      columns.forEach(assertIdentifier);
+      await onSession(async (s) => {
+        try {
+          await s.raw.chdb.rawInsert({ table, values: payload, format, columns, settings });
+        } catch (e) {
+          // chDB's raw insert throws its own error type; give it the client's shape (code, type)
+          // so callers classify it the same way on every path.
+          throw e instanceof Error ? Object.assign(parseError(e.message), { cause: e }) : e;
+        }
+      });
+    },
     close: async () => {
-      for (const c of clients) await c.close();
+      for (const s of sessions) await s.client.close();
     },
   };
 }

@@ -2,3 +2,4 @@ export { clickhouseConfigFromEnv, openClickHouse, type ClickHouse, type ClickHou
 export { createWriter, classifyClickHouseError, type Writer, type InsertOptions } from "./writer";
 export { createReader, type Reader } from "./reader";
 export { migrate, loadMigrations, splitStatements, type Migration, type MigrateResult } from "./migrate";
+export { registerEngineMetrics, ENGINE_EVENTS } from "./engine-metrics";

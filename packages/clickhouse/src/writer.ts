@@ -24,29 +24,31 @@ export function createWriter(ch: ClickHouse): Writer {
       assertIdentifier(table);
       columns.forEach(assertIdentifier);
       if (rows.length === 0) return;
+      const settings = {
+        // Always sent, "" when absent: embedded chDB applies the client's settings with SET on a
+        // shared session, so a token left over from an earlier insert would otherwise stick.
+        insert_deduplication_token: opts.dedupToken ?? "",
+        insert_deduplicate: 1 as const,
+        deduplicate_blocks_in_dependent_materialized_views: 1 as const,
+        // Keep one insert one block, so the dedup token covers the whole batch.
+        max_insert_block_size: "1000000000",
+        min_insert_block_size_rows: "0",
+        min_insert_block_size_bytes: "0",
+        // Raised deliberately from ClickHouse's default of 100: a block inserts one part per
+        // month it touches, and an accepted historical import spans years. The contract bounds
+        // occurredAt (2000-01 on, at most a day ahead: about 330 months in 2027), so no
+        // accepted chunk can reach 1000 and be refused with TOO_MANY_PARTS forever.
+        max_partitions_per_insert_block: "1000",
+      };
       try {
-        await ch.use((client) => client.insert({
-          table,
-          columns: [...columns] as [string, ...string[]],
-          values: rows,
-          format: "JSONCompactEachRow",
-          clickhouse_settings: {
-            // Always sent, "" when absent: embedded chDB applies settings with SET on a shared
-            // session, so a token left over from an earlier insert would otherwise stick.
-            insert_deduplication_token: opts.dedupToken ?? "",
-            insert_deduplicate: 1,
-            deduplicate_blocks_in_dependent_materialized_views: 1,
-            // Keep one insert one block, so the dedup token covers the whole batch.
-            max_insert_block_size: "1000000000",
-            min_insert_block_size_rows: "0",
-            min_insert_block_size_bytes: "0",
-            // Raised deliberately from ClickHouse's default of 100: a block inserts one part per
-            // month it touches, and an accepted historical import spans years. The contract bounds
-            // occurredAt (2000-01 on, at most a day ahead: about 330 months in 2027), so no
-            // accepted chunk can reach 1000 and be refused with TOO_MANY_PARTS forever.
-            max_partitions_per_insert_block: "1000",
-          },
-        }));
+        if (ch.insertRaw) {
+          // Embedded: the payload goes to the engine as one buffer (no stream, no string copies).
+          let body = "";
+          for (const row of rows) body += `${JSON.stringify(row)}\n`;
+          await ch.insertRaw(table, columns, Buffer.from(body), "JSONCompactEachRow", settings);
+        } else {
+          await ch.use((client) => client.insert({ table, columns: [...columns] as [string, ...string[]], values: rows, format: "JSONCompactEachRow", clickhouse_settings: settings }));
+        }
       } catch (e) {
         throw classifyClickHouseError(e, `insert into ${table}`);
       }

@@ -33,8 +33,15 @@ export function archiveGroups(
   chunk: Range,
 ): Map<string, ArchivedMessage[]> {
   const groups = new Map<string, ArchivedMessage[]>();
+  // One key per (tenant, hour): computed once, not once per message.
+  const keys = new Map<string, string>();
   for (const i of items) {
-    const key = archiveKey(i.tenant, i.receivedAt, topic, partition, chunk.start, chunk.end);
+    const hour = `${i.tenant}\u0000${Math.floor(i.receivedAt.getTime() / 3_600_000)}`;
+    let key = keys.get(hour);
+    if (key === undefined) {
+      key = archiveKey(i.tenant, i.receivedAt, topic, partition, chunk.start, chunk.end);
+      keys.set(hour, key);
+    }
     const list = groups.get(key);
     if (list) list.push(i.message);
     else groups.set(key, [i.message]);

@@ -54,7 +54,41 @@ export type ChunkResult =
       tenants: Map<string, number>;
       /** How long the feedback_events insert (with its materialized views) took. */
       insertSeconds: number;
+      /** Seconds spent in each step of the chunk (the worker's cost breakdown, `pulse_worker_chunk_step_seconds_total`). */
+      steps: StepSeconds;
     };
+
+/**
+ * Seconds per named step. Steps that run side by side inside another step are also recorded on
+ * their own with a `/` in the name (`fcr_lookup_and_archive/fcr_lookup`): they overlap their parent.
+ */
+export type StepSeconds = Record<string, number>;
+
+async function timed<T>(steps: StepSeconds, step: string, work: Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await work;
+  } finally {
+    const key = `fcr_lookup_and_archive/${step}`;
+    steps[key] = (steps[key] ?? 0) + (performance.now() - t0) / 1000;
+  }
+}
+
+/** A stopwatch: `lap(step)` adds the time since the previous lap to `step`; `skip()` starts the next lap now. */
+export function stopwatch(into: StepSeconds = {}): { lap: (step: string) => void; skip: () => void; steps: StepSeconds } {
+  let last = performance.now();
+  return {
+    steps: into,
+    skip() {
+      last = performance.now();
+    },
+    lap(step) {
+      const t = performance.now();
+      into[step] = (into[step] ?? 0) + (t - last) / 1000;
+      last = t;
+    },
+  };
+}
 
 /**
  * One chunk, start to finish, in the order that makes a crash or a retry at any point harmless
@@ -72,8 +106,10 @@ export type ChunkResult =
  * `recorded`: the chunk's range was recorded before (this is a re-delivery, or a retry).
  */
 export async function processChunk(partition: number, chunk: Chunk<InMessage>, token: string, recorded: boolean, deps: ChunkDeps): Promise<ChunkResult> {
+  const { lap, steps } = stopwatch();
   const ledger = recorded ? await deps.ledger.lookup(token) : { applied: false, split: new Set<string>() };
   if (ledger.applied) return { kind: "applied_before" };
+  lap("ledger_lookup");
 
   const decoded: { m: InMessage; d: Decoded; partition: number }[] = [];
   const deadLetters: DeadLetterValue[] = [];
@@ -83,7 +119,8 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, t
     else deadLetters.push({ reason: step.error.code, detail: step.error.message, key: m.key, value: m.value, partition, offset: m.offset });
   }
 
-  const built = await buildEventRows(decoded, deps, recorded);
+  lap("decode");
+  const built = await buildEventRows(decoded, deps, recorded, lap);
   const insertStarted = performance.now();
   const rejected = await insertSplitting({
     writer: deps.writer,
@@ -95,6 +132,7 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, t
     onSplit: (node) => deps.ledger.markSplit({ token, topic: deps.topic, partition, start: chunk.start, end: chunk.end }, node),
   });
   const insertSeconds = (performance.now() - insertStarted) / 1000;
+  lap("insert_events");
   const stored = built.enriched.filter((_, i) => !rejected.has(i));
   for (const [i, error] of rejected) {
     const e = built.enriched[i];
@@ -109,12 +147,19 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, t
     .filter((e) => isContact(e.d.event))
     .map((e) => fcrContactOf(e.d.tenant, e.d.event, e.x, { kafkaTopic: deps.topic, partition, offset: e.m.offset }));
   const positions = { topic: deps.topic, partition, first: String(chunk.start), last: String(chunk.end) };
-  const [fcr] = await Promise.all([deps.fcr.plan(contacts, positions), archive(stored, partition, chunk, deps)]);
-  await deps.writer.insert("fcr_contacts", FCR_CONTACT_COLUMNS, fcr.contactRows, { dedupToken: `${token}:fcr-contacts` });
-  await deps.writer.insert("fcr_repeats", FCR_REPEAT_COLUMNS, fcr.repeatRows, { dedupToken: `${token}:fcr-repeats` });
+  const [fcr] = await Promise.all([timed(steps, "fcr_lookup", deps.fcr.plan(contacts, positions)), timed(steps, "archive", archive(stored, partition, chunk, deps))]);
+  lap("fcr_lookup_and_archive");
+  // Two tables, two tokens, no order between them (a crash after either is retried the same way):
+  // they go to two sessions at once.
+  await Promise.all([
+    deps.writer.insert("fcr_contacts", FCR_CONTACT_COLUMNS, fcr.contactRows, { dedupToken: `${token}:fcr-contacts` }),
+    deps.writer.insert("fcr_repeats", FCR_REPEAT_COLUMNS, fcr.repeatRows, { dedupToken: `${token}:fcr-repeats` }),
+  ]);
+  lap("fcr_insert");
   // After the contacts are stored (a repeat contact is found among them), before the chunk is
   // marked applied: a retry opens the same case ids again, which the store ignores.
   if (deps.cases) await deps.cases.fromChunk(stored);
+  lap("cases");
 
   return {
     kind: "done",
@@ -126,6 +171,7 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, t
     producedAt: stored.map((e) => Number(e.m.timestamp)),
     tenants: newestPerTenant(stored),
     insertSeconds,
+    steps,
   };
 }
 

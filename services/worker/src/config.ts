@@ -15,7 +15,12 @@ export const WorkerEnv = z
     WORKER_GROUP_ID: z.string().min(1).default("pulse-worker"),
     /** Messages per insert; thousands keep ClickHouse parts few and inserts cheap. */
     WORKER_MAX_CHUNK: fields.positiveInt.max(100_000, "must be at most 100000").default(20000),
-    WORKER_PARTITIONS_CONCURRENTLY: fields.positiveInt.max(64).default(3),
+    /**
+     * Partitions whose chunks are processed side by side. Every partition of a fetch is done before
+     * the next fetch, so fewer than the partitions a worker holds means several rounds per fetch
+     * (freshness at 5,000 events/s in bench:pipeline: p99 9.8 s with 3 of 6, 2.0 s with 6 of 6).
+     */
+    WORKER_PARTITIONS_CONCURRENTLY: fields.positiveInt.max(64).default(6),
     /** How fast a crashed member's partitions move on; the broker's minimum is 6000 by default. */
     WORKER_SESSION_TIMEOUT_MS: fields.positiveInt.min(6000, "must be at least 6000 (the broker's minimum)").default(30_000),
     /**

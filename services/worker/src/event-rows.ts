@@ -41,7 +41,7 @@ export interface EventRows<T extends Positioned> {
  * range was recorded; a replay, which deleted them); false for a chunk never recorded, whose
  * messages can only be in the registry because a whole earlier insert of them returned.
  */
-export async function buildEventRows<T extends Positioned>(decoded: T[], deps: EventRowsDeps, keepStored: boolean): Promise<EventRows<T>> {
+export async function buildEventRows<T extends Positioned>(decoded: T[], deps: EventRowsDeps, keepStored: boolean, lap: (step: string) => void = () => undefined): Promise<EventRows<T>> {
   const candidates = new Map<Candidate, T>();
   for (const x of decoded) candidates.set({ tenant: x.d.tenant, id: x.d.event.id, partition: x.partition, offset: x.m.offset }, x);
   const byTenant = new Map<string, Set<string>>();
@@ -53,10 +53,13 @@ export async function buildEventRows<T extends Positioned>(decoded: T[], deps: E
   ]);
   const fresh = [...candidates].filter(([c]) => !ids.elsewhere.has(c) && (keepStored || !ids.here.has(c))).map(([, x]) => x);
   const profiles = new Map<string, Map<string, Profile>>(profileLists);
+  lap("dedup_and_profiles");
 
   const enriched = fresh.map((f) => ({ ...f, x: deps.enrichment.enrich(f.d, profiles.get(f.d.tenant)?.get(f.d.event.customer.id)) }));
+  lap("enrich");
   const hours = await hoursToResolve(deps.reader, enriched.map((e) => ({ tenant: e.d.tenant, event: e.d.event })));
   const rows = enriched.map(({ m, d, x, partition }) => toEventRow(d, { ...x, hoursToResolve: hours.get(d.event) ?? null }, { partition, offset: m.offset }));
+  lap("complaints_and_rows");
   return { rows, enriched, duplicates: ids.elsewhere.size, stored: keepStored ? 0 : ids.here.size };
 }
 

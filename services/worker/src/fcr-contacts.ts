@@ -170,20 +170,29 @@ async function lookupGaps(reader: Pick<Reader, "query">, keys: readonly KeyGroup
     cfirst: chunk?.first ?? "1",
     clast: chunk?.last ?? "0",
   };
+  // The chunk's keys arrive as parallel arrays and become a small table (one row per key, with its
+  // own new contacts' times and ids) that the stored contacts are hash-joined to: the work is linear
+  // in the stored rows read plus the keys. (Indexing the parameter arrays by a per-row key instead,
+  // `{ts}[k]` or `indexOf(keys, …)`, costs keys × rows: seconds per chunk at thousands of keys.)
   const rows = await reader.query<GapRow>(
     `SELECT k, g,
        argMin(tuple(t, contact_id, toString(touchpoint), toString(channel), toString(segment), toString(journey_stage)), tuple(t, contact_id)) AS first,
        argMax(tuple(t, contact_id, toString(touchpoint), toString(channel), toString(segment), toString(journey_stage)), tuple(t, contact_id)) AS last
      FROM (
-       SELECT indexOf(arrayZip({kt:Array(String)}, {kc:Array(String)}, {kp:Array(String)}), tuple(toString(tenant), customer_id, toString(topic))) AS k,
-              toUnixTimestamp64Milli(occurred_at) AS t, contact_id, touchpoint, channel, segment, journey_stage,
-              arrayCount((pt, pid) -> tuple(pt, pid) < tuple(t, contact_id), {ts:Array(Array(Int64))}[k], {ids:Array(Array(String))}[k]) AS g
-       FROM fcr_contacts
-       WHERE (tenant, customer_id, topic) IN (SELECT arrayJoin(arrayZip({kt:Array(String)}, {kc:Array(String)}, {kp:Array(String)})))
-         AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at <= {to:DateTime64(3, 'UTC')}
-         AND NOT (kafka_topic = {ctopic:String} AND kafka_partition = {cpart:UInt16} AND kafka_offset >= {cfirst:UInt64} AND kafka_offset <= {clast:UInt64})
+       SELECT key.k AS k, toUnixTimestamp64Milli(c.occurred_at) AS t, c.contact_id AS contact_id, c.touchpoint AS touchpoint, c.channel AS channel,
+              c.segment AS segment, c.journey_stage AS journey_stage,
+              arrayCount((pt, pid) -> tuple(pt, pid) < tuple(t, c.contact_id), key.ts, key.ids) AS g
+       FROM fcr_contacts AS c
+       INNER JOIN (
+         SELECT z.1 AS k, z.2 AS tenant, z.3 AS customer_id, z.4 AS topic, z.5 AS lo, z.6 AS hi, z.7 AS ts, z.8 AS ids
+         FROM (SELECT arrayJoin(arrayZip(range(1, length({kt:Array(String)}) + 1), {kt:Array(String)}, {kc:Array(String)}, {kp:Array(String)},
+                                         {lo:Array(Int64)}, {hi:Array(Int64)}, {ts:Array(Array(Int64))}, {ids:Array(Array(String))})) AS z)
+       ) AS key ON toString(c.tenant) = key.tenant AND c.customer_id = key.customer_id AND toString(c.topic) = key.topic
+       WHERE (c.tenant, c.customer_id, c.topic) IN (SELECT arrayJoin(arrayZip({kt:Array(String)}, {kc:Array(String)}, {kp:Array(String)})))
+         AND c.occurred_at >= {from:DateTime64(3, 'UTC')} AND c.occurred_at <= {to:DateTime64(3, 'UTC')}
+         AND NOT (c.kafka_topic = {ctopic:String} AND c.kafka_partition = {cpart:UInt16} AND c.kafka_offset >= {cfirst:UInt64} AND c.kafka_offset <= {clast:UInt64})
+         AND t >= key.lo AND t <= key.hi
      )
-     WHERE k > 0 AND t >= {lo:Array(Int64)}[k] AND t <= {hi:Array(Int64)}[k]
      GROUP BY k, g`,
     params,
   );

@@ -1,7 +1,7 @@
 import type { EachBatchPayload, OutMessage } from "@pulse/kafka";
 import type { Logger } from "@pulse/kit";
 import type { ChunkRanges } from "./chunk-ranges";
-import { processChunk, type ChunkDeps, type ChunkResult, type InMessage } from "./chunk.process";
+import { processChunk, stopwatch, type ChunkDeps, type ChunkResult, type InMessage, type StepSeconds } from "./chunk.process";
 import { chunkToken, splitChunks, type Chunk } from "./chunks";
 import { toDeadLetterMessage } from "./dead-letters";
 import type { WorkerMetrics } from "./metrics";
@@ -40,9 +40,10 @@ export function createEachBatch(deps: ConsumerLoopDeps) {
   /** (time, events) of the chunks of the last RATE_WINDOW_MS, all partitions together. */
   const recent: [number, number][] = [];
 
-  const observe = (partition: number, chunk: Chunk<InMessage>, out: ChunkResult, seconds: number, highWatermark: string) => {
+  const observe = (partition: number, chunk: Chunk<InMessage>, out: ChunkResult, seconds: number, highWatermark: string, steps: StepSeconds) => {
     const t = now();
     const m = deps.metrics;
+    for (const [step, secs] of Object.entries(steps)) m.stepSeconds.inc({ step }, secs);
     m.chunkSeconds.observe(seconds);
     m.chunkSize.observe(chunk.messages.length);
     m.lag.set({ partition: String(partition) }, Number(BigInt(highWatermark) - chunk.end - 1n));
@@ -76,7 +77,9 @@ export function createEachBatch(deps: ConsumerLoopDeps) {
       const token = chunkToken(topic, partition, chunk);
       let tries = 0;
       let recorded = chunk.replayed;
+      const steps: StepSeconds = {};
       const out = await untilDone(partition, alive, heartbeat, async () => {
+        const { lap, skip } = stopwatch(steps);
         // A retry is a re-delivery too: an interrupted insert must be sent again with its token,
         // never dropped because the registry already shows some of its events.
         const again = chunk.replayed || tries++ > 0;
@@ -84,17 +87,23 @@ export function createEachBatch(deps: ConsumerLoopDeps) {
           await deps.ranges.record(topic, partition, chunk);
           recorded = true;
         }
+        lap("record_range");
         const result = await processChunk(partition, chunk, token, again, deps);
         if (result.kind === "done") {
+          for (const [step, secs] of Object.entries(result.steps)) steps[step] = (steps[step] ?? 0) + secs;
+          skip();
           await deps.sendDeadLetters(result.deadLetters.map((d) => toDeadLetterMessage(d, topic, new Date(now()))));
+          lap("dead_letters");
           await deps.ledger.markApplied({ token, topic, partition, start: chunk.start, end: chunk.end });
+          lap("mark_applied");
         }
         await deps.commit(partition, String(chunk.end + 1n));
+        lap("commit");
         return result;
       });
       if (out === null) return;
       resolveOffset(String(chunk.end));
-      observe(partition, chunk, out, Number(process.hrtime.bigint() - started) / 1e9, batch.highWatermark);
+      observe(partition, chunk, out, Number(process.hrtime.bigint() - started) / 1e9, batch.highWatermark, steps);
       const tenants = out.kind === "done" ? out.tenants : new Map<string, number>();
       const watermark = Math.max(0, ...tenants.values());
       deps.status.committed(partition, { committed: String(chunk.end + 1n), ...(watermark > 0 ? { watermark } : {}), tenants }).catch((e: unknown) => deps.logger.debug({ err: e }, "status write failed"));

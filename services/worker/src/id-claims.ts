@@ -37,18 +37,15 @@ export function createRedisIdClaims(redis: Redis): IdClaims {
   return {
     async claim(requests) {
       if (requests.length === 0) return [];
+      // One command per id: SET … NX GET (Redis 7.0+) sets the claim when there is none and
+      // answers nil, or leaves the existing claim and answers it. Atomic per id, like the claim.
       const p = redis.pipeline();
-      for (const r of requests) {
-        const key = `claim:${r.tenant}/${r.id}`;
-        p.set(key, `${r.partition}@${r.offset}`, "EX", CLAIM_SECONDS, "NX").get(key);
-      }
+      for (const r of requests) p.set(`claim:${r.tenant}/${r.id}`, `${r.partition}@${r.offset}`, "EX", CLAIM_SECONDS, "NX", "GET");
       const res = (await p.exec()) ?? [];
       return requests.map((r, i) => {
-        const [setErr] = res[2 * i] ?? [new Error("no reply")];
-        const [getErr, held] = res[2 * i + 1] ?? [new Error("no reply"), null];
-        if (setErr) throw setErr;
-        if (getErr) throw getErr;
-        // Expired between the two commands (an hour-old claim): the position asking keeps it.
+        const [err, held] = res[i] ?? [new Error("no reply"), null];
+        if (err) throw err;
+        // nil: this request set the claim (there was none, or the old one had expired).
         if (typeof held !== "string") return { partition: r.partition, offset: r.offset };
         const at = held.indexOf("@");
         return { partition: Number(held.slice(0, at)), offset: held.slice(at + 1) };

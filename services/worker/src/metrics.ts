@@ -41,6 +41,12 @@ export function createWorkerMetrics(registry: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    stepSeconds: new Counter({
+      name: "pulse_worker_chunk_step_seconds_total",
+      help: "Wall-clock seconds spent in each step of chunk processing (where a chunk's time goes)",
+      labelNames: ["step"],
+      registers: [registry],
+    }),
     insertSeconds: new Histogram({
       name: "pulse_worker_insert_seconds",
       help: "ClickHouse insert of one chunk into feedback_events, materialized views included",

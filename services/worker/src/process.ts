@@ -1,4 +1,4 @@
-import { clickhouseConfigFromEnv, createReader, createWriter, migrate, openClickHouse, type ClickHouse } from "@pulse/clickhouse";
+import { clickhouseConfigFromEnv, createReader, createWriter, migrate, openClickHouse, registerEngineMetrics, type ClickHouse } from "@pulse/clickhouse";
 import { createKafka, topicNames } from "@pulse/kafka";
 import { createOpsServer } from "@pulse/http";
 import type { Logger, Registry, Shutdown } from "@pulse/kit";
@@ -52,6 +52,7 @@ export async function startWorker(config: WorkerConfig, deps: StartWorkerDeps) {
     ch = own;
   }
   await migrate(ch, config.MIGRATIONS_DIR, { cluster: config.CLICKHOUSE_CLUSTER });
+  registerEngineMetrics(registry, createReader(ch));
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
   redis.on("error", (e) => logger.debug({ err: e }, "redis error"));
   shutdown.add({ name: "worker redis", run: () => redis.disconnect(), deadlineMs: 2_000 });
