@@ -21,7 +21,9 @@ const HELP = `pulse — customer feedback in, live CX scores out
   pulse alerts backtest --tenant <t> --from <date> --to <date> [--rules <file>] [--json]
                                     replay alert evaluation over stored rollups: every alert that would have fired
   pulse test                        (from ./pulse) install, start what the tests need, run every test
-  pulse bench collector|pipeline|query  (from ./pulse) a bench; each starts what it needs
+  pulse bench pipeline|query|collector|alerts [args]
+                                    a bench (each starts what it needs): prints its tables and
+                                    appends them, with this machine's description, to BENCHMARKS.md
 
 Configuration comes from the environment; see README.md.`;
 
@@ -53,6 +55,10 @@ async function run(argv: string[]): Promise<number> {
     case "import": {
       const { importCommand } = await import("./commands/import");
       return importCommand(rest, { env: process.env, stdout: process.stdout, stderr: process.stderr });
+    }
+    case "bench": {
+      const { benchCommand } = await import("./commands/bench");
+      return benchCommand(ctx, rest);
     }
     case "start": {
       const { startCommand } = await import("./commands/start");

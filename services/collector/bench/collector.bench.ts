@@ -4,12 +4,16 @@
  *   pnpm bench:collector   (or ./pulse bench collector): starts a broker of its own and uses the
  *                          Redis at REDIS_URL (default 127.0.0.1:6379/0, started when none answers);
  *                          KAFKA_BROKERS=host:port benches an existing broker instead
- *   BENCH_SECONDS=20 BENCH_CLIENTS=16 BENCH_VARIANTS=direct,per-request,linger0,linger2,linger5
+ *   BENCH_SECONDS=20 BENCH_CLIENTS=16 BENCH_VARIANTS=direct,platformatic,per-request,linger5,directx2,linger5x2
+ *   (a variant is direct, per-request or linger<ms>, each optionally x<producers>: that many
+ *   idempotent producers sending at once, the collector's PRODUCE_CONCURRENCY; default 1;
+ *   `platformatic` is the direct baseline through @platformatic/kafka instead of kafkajs)
  *
  * The collector runs in this process (so process.cpuUsage() is its CPU) on loopback with the real
  * broker and Redis; the HTTP clients run in a child process. Every request is a JSON array of 100
  * realistic fixture events with unique ids. The baseline sends the same messages (built exactly as
- * the collector builds them) with @pulse/kafka's producer, 100 per send, from as many concurrent loops.
+ * the collector builds them) with @pulse/kafka's producer, 100 per send, from as many concurrent loops;
+ * each collector row is compared with the direct row of the same producer count.
  */
 import { spawn } from "node:child_process";
 import { request as httpRequest, Agent } from "node:http";
@@ -21,6 +25,7 @@ import { createKafka, createProducer, declaredTopics, ensureTopics, kafkaReachab
 import { createMetricsRegistry, silentLogger } from "@pulse/kit";
 import { ensureRedis, startPrivateKafka, stderrProgress } from "@pulse/local-stack";
 import { createRedis } from "@pulse/redis";
+import { Producer as PlatformaticProducer, stringSerializers } from "@platformatic/kafka";
 import { createCollectorApp } from "../src/app";
 import { hashApiKey } from "../src/api-keys";
 import { createRedisDedupStore } from "../src/dedup-store";
@@ -92,10 +97,10 @@ async function client(url: string, key: string, clients: number, seconds: number
 }
 
 // ---------------------------------------------------------------- runner
-async function benchCollector(name: string, opts: { brokers: string[]; redisUrl: string; clients: number; seconds: number; lingerMs: number; coalesce: boolean }): Promise<Figures> {
+async function benchCollector(name: string, opts: { brokers: string[]; redisUrl: string; clients: number; seconds: number; lingerMs: number; coalesce: boolean; producers: number }): Promise<Figures> {
   const key = `bench-${Date.now()}`;
   const kafka = createKafka({ brokers: opts.brokers, clientId: "bench-collector", logger: silentLogger });
-  const producer = createProducer(kafka);
+  const producer = createProducer(kafka, { instances: opts.producers });
   await producer.connect();
   const redis = createRedis({ url: opts.redisUrl, keyPrefix: "pulse-bench:" });
   redis.on("error", () => undefined);
@@ -114,6 +119,7 @@ async function benchCollector(name: string, opts: { brokers: string[]; redisUrl:
       produceTimeoutMs: 30_000,
       lingerMs: opts.lingerMs,
       maxSendBytes: 900 * 1024,
+      maxInFlight: producer.concurrency,
       coalesce: opts.coalesce,
     },
   });
@@ -133,9 +139,9 @@ async function benchCollector(name: string, opts: { brokers: string[]; redisUrl:
   return { name, events: r.events, seconds: r.seconds, latenciesMs: r.latenciesMs, cpuMs: (cpu.user + cpu.system) / 1000, errors: r.errors };
 }
 
-async function benchDirect(opts: { brokers: string[]; clients: number; seconds: number }): Promise<Figures> {
+async function benchDirect(name: string, opts: { brokers: string[]; clients: number; seconds: number; producers: number }): Promise<Figures> {
   const kafka = createKafka({ brokers: opts.brokers, clientId: "bench-direct", logger: silentLogger });
-  const producer = createProducer(kafka);
+  const producer = createProducer(kafka, { instances: opts.producers });
   await producer.connect();
   const topic = topicNames().feedback;
   const principal = { tenant: "bench", source: "bench" };
@@ -166,7 +172,56 @@ async function benchDirect(opts: { brokers: string[]; clients: number; seconds: 
   const seconds = (Date.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   await producer.disconnect();
-  return { name: "direct kafkajs", events, seconds, latenciesMs: latencies, cpuMs: (cpu.user + cpu.system) / 1000, errors };
+  return { name, events, seconds, latenciesMs: latencies, cpuMs: (cpu.user + cpu.system) / 1000, errors };
+}
+
+/**
+ * The same messages, sends and concurrency as the direct baseline, through @platformatic/kafka's
+ * idempotent producer (acks=all, gzip): what another client library would cost, measured in the same run.
+ */
+async function benchPlatformatic(opts: { brokers: string[]; clients: number; seconds: number }): Promise<Figures> {
+  // @platformatic/kafka needs Node 22's Promise.withResolvers; Pulse supports Node 20, so the bench lends it one.
+  const P = Promise as unknown as { withResolvers?: () => unknown };
+  P.withResolvers ??= () => {
+    let resolve!: (v: unknown) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise((a, b) => ((resolve = a), (reject = b)));
+    return { promise, resolve, reject };
+  };
+  const producer = new PlatformaticProducer({ clientId: "bench-platformatic", bootstrapBrokers: opts.brokers, serializers: stringSerializers, idempotent: true, acks: -1, compression: "gzip", autocreateTopics: false });
+  const topic = topicNames().feedback;
+  const principal = { tenant: "bench", source: "bench" };
+  const run = `platformatic-${Date.now()}`;
+  const latencies: number[] = [];
+  let events = 0;
+  let errors = 0;
+  let n = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  const end = t0 + opts.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: opts.clients }, async () => {
+      while (Date.now() < end) {
+        const now = new Date();
+        const messages = makeBatch(run, n++).map((e) => {
+          const m = toKafkaMessage(principal, now, e);
+          return { topic, key: m.key as string, value: m.value as string, headers: m.headers ?? {}, timestamp: BigInt(m.timestamp ?? now.getTime()) };
+        });
+        const s = performance.now();
+        try {
+          await producer.send({ messages });
+          latencies.push(performance.now() - s);
+          events += messages.length;
+        } catch (e) {
+          if (errors++ === 0) process.stderr.write(`platformatic: first failed send: ${(e as Error).message}\n`);
+        }
+      }
+    }),
+  );
+  const seconds = (Date.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await producer.close();
+  return { name: "direct @platformatic/kafka", events, seconds, latenciesMs: latencies, cpuMs: (cpu.user + cpu.system) / 1000, errors };
 }
 
 function row(f: Figures, baseline?: Figures): string {
@@ -181,7 +236,7 @@ function row(f: Figures, baseline?: Figures): string {
     `${(f.cpuMs / (f.events / 1000)).toFixed(1).padStart(6)} cpu-ms/1k ev`,
     `errors ${f.errors}`,
   ];
-  if (baseline) cells.push(`ratio ${((rate / (baseline.events / baseline.seconds)) * 100).toFixed(0)}% of direct`);
+  if (baseline) cells.push(`ratio ${((rate / (baseline.events / baseline.seconds)) * 100).toFixed(0)}% of ${baseline.name}`);
   return cells.join("  ");
 }
 
@@ -194,7 +249,7 @@ async function main(): Promise<void> {
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
   const seconds = Number(process.env.BENCH_SECONDS ?? 20);
   const clients = Number(process.env.BENCH_CLIENTS ?? 16);
-  const variants = (process.env.BENCH_VARIANTS ?? "direct,per-request,linger0,linger2,linger5").split(",");
+  const variants = (process.env.BENCH_VARIANTS ?? "direct,platformatic,per-request,linger5,directx2,linger5x2").split(",");
   // Every bench starts what it needs: a broker of its own (as bench:pipeline does) unless one is named.
   const own = process.env.KAFKA_BROKERS ? null : await startPrivateKafka({ root: REPO_ROOT, progress: stderrProgress });
   const redis = await ensureRedis(redisUrl, { dataDir: join(REPO_ROOT, ".cache", "bench-redis"), logDir: join(REPO_ROOT, ".cache", "bench-redis", "logs"), progress: stderrProgress });
@@ -215,21 +270,36 @@ async function runVariants({ brokers, redisUrl, seconds, clients, variants }: { 
     process.exit(1);
   }
   process.stdout.write(`collector bench: ${clients} clients × batches of ${BATCH} events, ${seconds} s per variant, broker ${brokers.join(",")}, node ${process.version}\n`);
-  const results: Figures[] = [];
-  let baseline: Figures | undefined;
-  for (const v of variants) {
+  const rows: Array<[Figures, Figures | undefined]> = [];
+  const baselines = new Map<number, Figures>();
+  for (const [i, v] of variants.entries()) {
+    process.stderr.write(`[${i + 1}/${variants.length}] ${v}: ${seconds} s…\n`);
+    if (v === "platformatic") {
+      const f = await benchPlatformatic({ brokers, clients, seconds });
+      rows.push([f, baselines.get(1)]);
+      process.stdout.write(`${row(f, baselines.get(1))}\n`);
+      continue;
+    }
+    const m = /^(direct|per-request|linger(\d+))(?:x(\d+))?$/.exec(v);
+    if (!m) throw new Error(`unknown variant ${v} (direct, per-request or linger<ms>, each optionally x<producers>; platformatic)`);
+    const producers = Number(m[3] ?? 1);
+    const withProducers = (label: string) => (producers === 1 ? label : `${label}, ${producers} producers`);
     let f: Figures;
-    if (v === "direct") f = baseline = await benchDirect({ brokers, clients, seconds });
-    else if (v === "per-request") f = await benchCollector("collector, send per request", { brokers, redisUrl, clients, seconds, lingerMs: 0, coalesce: false });
-    else if (v.startsWith("linger")) {
-      const ms = Number(v.slice("linger".length));
-      f = await benchCollector(`collector, linger ${ms} ms`, { brokers, redisUrl, clients, seconds, lingerMs: ms, coalesce: true });
-    } else throw new Error(`unknown variant ${v}`);
-    results.push(f);
-    process.stdout.write(`${row(f, baseline && f !== baseline ? baseline : undefined)}\n`);
+    if (m[1] === "direct") {
+      f = await benchDirect(withProducers("direct kafkajs"), { brokers, clients, seconds, producers });
+      // Each collector row compares with the direct row of the same producer count (else the first direct row).
+      baselines.set(producers, f);
+    } else if (m[1] === "per-request") f = await benchCollector(withProducers("collector, send per request"), { brokers, redisUrl, clients, seconds, lingerMs: 0, coalesce: false, producers });
+    else {
+      const ms = Number(m[2]);
+      f = await benchCollector(withProducers(`collector, linger ${ms} ms`), { brokers, redisUrl, clients, seconds, lingerMs: ms, coalesce: true, producers });
+    }
+    rows.push([f, f.name.startsWith("direct") ? undefined : (baselines.get(producers) ?? baselines.values().next().value)]);
+    const [last, base] = rows[rows.length - 1] as [Figures, Figures | undefined];
+    process.stdout.write(`${row(last, base)}\n`);
   }
   process.stdout.write("\nsummary\n");
-  for (const f of results) process.stdout.write(`${row(f, baseline && f !== baseline ? baseline : undefined)}\n`);
+  for (const [f, base] of rows) process.stdout.write(`${row(f, base)}\n`);
 }
 
 await main();

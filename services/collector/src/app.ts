@@ -24,6 +24,7 @@ export interface CollectorLimits {
   /** How long an idle batcher waits for concurrent requests to share a send. */
   lingerMs: number;
   maxSendBytes: number;
+  /** Sends in flight at once; at most the producer's `concurrency` is useful. */
   maxInFlight?: number;
   /** Share Kafka sends between concurrent requests (default true; false only in the bench, for comparison). */
   coalesce?: boolean;
@@ -41,6 +42,7 @@ export function collectorLimits(c: CollectorConfig): CollectorLimits {
     produceTimeoutMs: c.PRODUCE_TIMEOUT_MS,
     lingerMs: c.PRODUCE_LINGER_MS,
     maxSendBytes: c.PRODUCE_MAX_SEND_BYTES,
+    maxInFlight: c.PRODUCE_CONCURRENCY,
     minOccurredAt: c.PULSE_MIN_OCCURRED_AT,
   };
 }
@@ -137,10 +139,11 @@ export interface StartCollectorDeps {
 export async function startCollector(config: CollectorConfig, deps: StartCollectorDeps): Promise<{ app: FastifyInstance; url: string }> {
   const { logger, shutdown } = deps;
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
-  // Requests to the broker time out (10 s) before an answer's own limit (PRODUCE_TIMEOUT_MS, 15 s), so a 503 normally
-  // means the producer gave up, not that a late acknowledgement may still follow.
+  // Requests to the broker time out (10 s), and the producer gives a send up (disconnecting the producer
+  // that sent it) before an answer's own limit (PRODUCE_TIMEOUT_MS, 15 s), so a 503 normally means the
+  // producer gave up, not that a late acknowledgement may still follow.
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, logger, requestTimeoutMs: 10_000 });
-  const producer = createProducer(kafka);
+  const producer = createProducer(kafka, { instances: config.PRODUCE_CONCURRENCY, sendTimeoutMs: Math.max(1_000, Math.min(10_000, config.PRODUCE_TIMEOUT_MS - 1_000)) });
   shutdown.add({ name: "collector kafka producer", run: () => producer.disconnect(), deadlineMs: 5_000 });
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX });
   redis.on("error", (e: Error) => logger.debug({ err: e.message }, "redis connection error"));

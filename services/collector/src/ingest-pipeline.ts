@@ -96,7 +96,8 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
     if (fresh.length > 0) {
       // PII in free text and string attributes is redacted before the event leaves the process:
       // Kafka, the archive and the DLQ only ever hold the redacted form (the worker redacts again).
-      const messages = fresh.map((e) => toKafkaMessage(principal, receivedAt, redactEventPii(e).event));
+      const toMessage = kafkaMessageWriter(principal, receivedAt);
+      const messages = fresh.map((e) => toMessage(redactEventPii(e).event));
       const limit = timeout(deps.produceTimeoutMs);
       try {
         await Promise.race([deps.batcher.send(messages), limit.promise]);
@@ -137,6 +138,16 @@ export type IngestPipeline = ReturnType<typeof createIngestPipeline>;
  * timestamp.
  */
 export function toKafkaMessage(principal: Principal, receivedAt: Date, event: FeedbackEvent): OutMessage {
-  const { key, value } = encodeWire({ tenant: principal.tenant, source: principal.source, receivedAt, event });
-  return { key, value, headers: { "content-type": "application/json", "pulse-tenant": principal.tenant }, timestamp: String(receivedAt.getTime()) };
+  return kafkaMessageWriter(principal, receivedAt)(event);
+}
+
+/** toKafkaMessage for the events of one request: the receive time is formatted once, not per event. */
+export function kafkaMessageWriter(principal: Principal, receivedAt: Date): (event: FeedbackEvent) => OutMessage {
+  const { tenant, source } = principal;
+  const at = receivedAt.toISOString();
+  const timestamp = String(receivedAt.getTime());
+  return (event) => {
+    const { key, value } = encodeWire({ tenant, source, receivedAt: at, event });
+    return { key, value, headers: { "content-type": "application/json", "pulse-tenant": tenant }, timestamp };
+  };
 }
