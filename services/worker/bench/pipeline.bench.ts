@@ -179,6 +179,8 @@ async function main() {
       env: {
         ...process.env,
         LOG_LEVEL: "warn",
+        // As ./pulse starts every role: room in libuv's pool for chDB's statements and the archive.
+        UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? "16",
         KAFKA_BROKERS: broker.brokers.join(","),
         KAFKA_TOPIC_PREFIX: prefix,
         CLICKHOUSE_PATH: join(dir, "ch"),
