@@ -35,10 +35,40 @@ export interface ClickHouse {
   close(): Promise<void>;
 }
 
-/** Round the work onto whichever session has the fewest statements in flight. */
-function pool<S>(sessions: S[]): <T>(fn: (session: S) => Promise<T>) => Promise<T> {
+/**
+ * How many embedded statements may be in flight at once. chDB runs each statement as a libuv
+ * thread-pool job that holds its thread for the statement's whole duration; the pool is shared
+ * with file writes, gzip and DNS and has 4 threads unless UV_THREADPOOL_SIZE was in the
+ * environment when the process started (libuv reads it once; `./pulse` sets 16). Two threads are
+ * always left over, so a raw-archive write or a gzip never waits behind inserts and selects.
+ */
+export function embeddedStatementLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const size = Number(env.UV_THREADPOOL_SIZE);
+  const threads = Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4;
+  return Math.max(1, threads - 2);
+}
+
+/**
+ * Round the work onto whichever session has the fewest statements in flight, with at most `limit`
+ * in flight in all (the rest wait their turn, first come first served).
+ */
+function pool<S>(sessions: S[], limit = Number.POSITIVE_INFINITY): <T>(fn: (session: S) => Promise<T>) => Promise<T> {
   const busy = sessions.map(() => 0);
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
   return async (fn) => {
+    if (inFlight >= limit) await new Promise<void>((r) => waiting.push(r));
+    else inFlight++;
+    try {
+      return await onLeastBusy(fn);
+    } finally {
+      // Hand the slot straight to the next waiter, or give it back.
+      const next = waiting.shift();
+      if (next) next();
+      else inFlight--;
+    }
+  };
+  async function onLeastBusy<T>(fn: (session: S) => Promise<T>): Promise<T> {
     let i = 0;
     for (let j = 1; j < sessions.length; j++) if ((busy[j] ?? 0) < (busy[i] ?? 0)) i = j;
     busy[i] = (busy[i] ?? 0) + 1;
@@ -47,7 +77,7 @@ function pool<S>(sessions: S[]): <T>(fn: (session: S) => Promise<T>) => Promise<
     } finally {
       busy[i] = (busy[i] ?? 1) - 1;
     }
-  };
+  }
 }
 
 /** The part of chDB's connection the raw insert needs (its `.chdb` extension). */
@@ -96,7 +126,7 @@ export async function openClickHouse(config: ClickHouseConfig): Promise<ClickHou
     await client.command({ query: `USE ${config.database}` });
     sessions.push({ client, raw: raw as unknown as ChdbRaw });
   }
-  const onSession = pool(sessions);
+  const onSession = pool(sessions, embeddedStatementLimit());
   return {
     client: (sessions[0] as { client: ClickHouseClient }).client,
     mode: "embedded",

@@ -179,6 +179,8 @@ async function main() {
       env: {
         ...process.env,
         LOG_LEVEL: "warn",
+        // As ./pulse starts every role: room in libuv's pool for chDB's statements and the archive.
+        UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? "16",
         KAFKA_BROKERS: broker.brokers.join(","),
         KAFKA_TOPIC_PREFIX: prefix,
         CLICKHOUSE_PATH: join(dir, "ch"),
@@ -189,6 +191,9 @@ async function main() {
         MIGRATIONS_DIR: MIGRATIONS,
       },
     });
+    // A worker that dies (a start-up error, a crash) ends the bench instead of leaving it waiting.
+    let childExit: string | null = null;
+    child.once("exit", (code, signal) => (childExit = `the worker exited (${signal ?? `code ${code}`}) before the drain finished`));
     // The drain rate is taken between 10% and 90% of the backlog committed: the worker's start-up
     // (migrations, group join) and the chunks in flight at the first commit stay out of it.
     const bar = createProgressBar("worker");
@@ -198,6 +203,7 @@ async function main() {
     let atEnd = new Map<string, number>();
     for (;;) {
       await new Promise((r) => setTimeout(r, 100));
+      if (childExit) throw new Error(childExit);
       const lag = await consumerLag(kafka, group, topics.feedback).catch(() => null);
       if (!lag) continue;
       const done = Number(lag.reduce((s, p) => s + p.committed, 0n));
