@@ -11,3 +11,4 @@ ENV NODE_ENV=production
 # The AWS SDK's notice that its 2027 releases need Node 22: the SDK is pinned by the lockfile, so
 # nobody running this image can act on it (the same default as ./pulse, scripts/runtime-env.sh).
 ENV AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+ENV UV_THREADPOOL_SIZE=16

@@ -6,3 +6,9 @@
 # lockfile and supports Node >= 20.11 (package.json engines), so the notice is nothing a user of
 # Pulse can act on; this is the SDK's documented switch for it.
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"
+
+# Embedded ClickHouse (chDB) runs each statement as a job of libuv's thread pool, holding a thread
+# for the whole statement; the pool also does file writes, gzip and DNS. Node's default is 4 threads
+# and libuv reads this variable once, when the process starts. Pulse leaves two threads free
+# (packages/clickhouse, embeddedStatementLimit), so 16 lets 14 statements run side by side.
+export UV_THREADPOOL_SIZE="${UV_THREADPOOL_SIZE:-16}"

@@ -43,4 +43,14 @@ describe("./pulse's runtime environment", { timeout: 60_000 }, () => {
     const r = spawnSync("bash", ["-c", `source scripts/runtime-env.sh; echo "$AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"`], { cwd: ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "false" }, encoding: "utf8" });
     expect(r.stdout.trim()).toBe("false");
   });
+
+  it("gives libuv's thread pool 16 threads for the embedded ClickHouse, keeping a value the caller set", () => {
+    const pool = (prelude: string) => {
+      const env: Record<string, string> = { ...process.env } as Record<string, string>;
+      delete env.UV_THREADPOOL_SIZE;
+      return spawnSync("bash", ["-c", `${prelude} source scripts/runtime-env.sh; echo "$UV_THREADPOOL_SIZE"`], { cwd: ROOT, env, encoding: "utf8" }).stdout.trim();
+    };
+    expect(pool("")).toBe("16");
+    expect(pool("export UV_THREADPOOL_SIZE=32;")).toBe("32");
+  });
 });
