@@ -13,6 +13,7 @@
  * once in feedback_events and counted once in each rollup grain (a fast but wrong worker fails).
  *
  * BENCH_CPU_PROF=<dir>: the worker runs with --cpu-prof and writes its profile there at exit.
+ * BENCH_WORKER_NODE_ARGS="<flags>": extra Node flags for the worker process.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -173,6 +174,8 @@ async function main() {
     const dir = mkdtempSync(join(tmpdir(), "pulse-bench-"));
     const group = `bench-worker-${Date.now()}`;
     const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    // BENCH_WORKER_NODE_ARGS: extra Node flags for the worker (e.g. "--max-semi-space-size=64").
+    prof.push(...(process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean));
     const child = spawn(process.execPath, [...prof, "--import", "tsx", join(REPO_ROOT, "services/worker/src/main.ts")], {
       cwd: REPO_ROOT,
       stdio: ["ignore", "ignore", "inherit"],
