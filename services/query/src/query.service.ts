@@ -15,6 +15,7 @@ import { rankTouchpoints, type PainPoint, type TopicCount } from "./pain-fns";
 import { GRAINS, iso, type Dimension, type Filters, type Grain, type TimeRange, type WindowName } from "./params-fns";
 import { buildSeriesQuery, buildStatsQuery, type StatsRow } from "./rollup.sql";
 import { emptyStats, scoreGroup, targetReport, type FcrSettings, type GroupScores, type TargetsReport } from "./scores-fns";
+import { DATA_VERSION_SQL, createStatsTier, createVersionProbe, type StatsTier } from "./scores-tier";
 import type { QueryMetrics } from "./metrics";
 
 export type ScopeSpec = { range: TimeRange; window?: WindowName | undefined; groupBy: Dimension[]; filters: Filters };
@@ -73,6 +74,11 @@ export interface QueryServiceDeps {
   fcr: { allowedLatenessMs: number; windowMs: number };
   /** The clock that decides which FCR windows are closed (tests pass their own). */
   now?: () => number;
+  /**
+   * The live tier (scores-tier.ts): /v1/scores and /v1/journey reuse kept statistics while the
+   * rollups' data version is unchanged (default true). The stream always queries: one per tick.
+   */
+  liveTier?: boolean;
 }
 
 export type QueryService = ReturnType<typeof createQueryService>;
@@ -107,9 +113,19 @@ export function createQueryService(deps: QueryServiceDeps) {
     }
   }
 
+  const tier: StatsTier<StatsRow> | undefined =
+    deps.liveTier === false
+      ? undefined
+      : createStatsTier<StatsRow>({
+          version: createVersionProbe(async () => (await run<{ version: string }>("data-version", { sql: DATA_VERSION_SQL, params: {} }))[0]?.version ?? ""),
+        });
+
   async function scores(tenant: string, spec: ScopeSpec, purpose = "scores"): Promise<ScoresBody> {
     const q = buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters });
-    const rows = await run<StatsRow>(purpose, q);
+    const rows =
+      tier && purpose !== "stream"
+        ? (await tier.rows(JSON.stringify([tenant, spec.range, spec.groupBy, spec.filters]), () => run<StatsRow>(purpose, q))).rows
+        : await run<StatsRow>(purpose, q);
     const fcr = fcrSettings();
     return {
       from: iso(spec.range.from),

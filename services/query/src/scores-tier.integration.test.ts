@@ -1,0 +1,131 @@
+/**
+ * The live tier (scores-tier.ts) on real embedded ClickHouse: /v1/scores served from kept
+ * statistics equals a computation from the raw rows, before and right after more events land,
+ * and equals the answer of the same app without the tier.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMetricsRegistry, silentLogger, type Registry } from "@pulse/kit";
+import type { ClickHouse, Writer } from "@pulse/clickhouse";
+import { createQueryApp, type QueryApp } from "./app";
+import { DAY, HOUR, MINUTE, NOW, diffClose, generateDataset, inRange, insertDataset, openTestDb, scoresRef, type Dataset, type RawEvent } from "./fixtures.test-helper";
+import { parseTokenSpec } from "./tokens";
+
+const TOKEN = "acme-read-token-0001";
+const tokens = parseTokenSpec(`${TOKEN}=acme`);
+const windowEnd = Math.floor(NOW / MINUTE) * MINUTE + MINUTE;
+
+let ch: ClickHouse;
+let writer: Writer;
+let app: QueryApp;
+let plain: QueryApp;
+let registry: Registry;
+const data: Dataset = { events: [], fcr: [] };
+
+async function insert(d: Dataset): Promise<void> {
+  await insertDataset(writer, d);
+  data.events.push(...d.events);
+  data.fcr.push(...d.fcr);
+}
+
+beforeAll(async () => {
+  const db = await openTestDb();
+  ch = db.ch;
+  writer = db.writer;
+  await insert(generateDataset("acme", NOW, 7, 0.5));
+  registry = createMetricsRegistry("query-tier-test", { defaults: false });
+  const common = { reader: db.reader, logger: silentLogger, tokens, now: () => new Date(NOW) };
+  app = await createQueryApp({ ...common, metrics: registry });
+  plain = await createQueryApp({ ...common, metrics: createMetricsRegistry("query-tier-plain", { defaults: false }), liveTier: false });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await plain?.close();
+  await ch?.close();
+});
+
+async function queries(purpose: string): Promise<number> {
+  const m = registry.getSingleMetric("pulse_query_clickhouse_queries_total");
+  const v = (await m!.get()).values.find((x) => x.labels.purpose === purpose);
+  return v?.value ?? 0;
+}
+
+type Body = { groups: ({ key: { touchpoint: string } } & Record<string, unknown>)[] };
+
+async function scores(on: QueryApp, url: string): Promise<Body> {
+  const res = await on.inject({ method: "GET", url, headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(res.statusCode).toBe(200);
+  return res.json<Body>();
+}
+
+/** Every group of the answer against the raw events and contacts of its touchpoint. */
+function expectRaw(body: Body, from: number, to: number): void {
+  expect(body.groups.map((g) => g.key.touchpoint)).toEqual([...new Set(data.events.filter(inRange(from, to)).map((e) => e.touchpoint))].sort());
+  for (const g of body.groups) {
+    const ref = scoresRef(data, inRange(from, to, (e) => e.tenant === "acme" && e.touchpoint === g.key.touchpoint));
+    expect(diffClose(g, { ...ref, targets: null })).toEqual([]);
+  }
+}
+
+function answers(tag: string, at: number, n: number): RawEvent[] {
+  return Array.from({ length: n }, (_, i) => ({
+    tenant: "acme",
+    id: `tier-${tag}-${i}`,
+    type: "survey.response" as const,
+    at: at - i * 1000,
+    touchpoint: i % 2 === 0 ? "ivr" : "tier-new",
+    channel: "phone",
+    segment: "retail",
+    journeyStage: "support",
+    customer: `c-tier-${i}`,
+    survey: `s-tier-${tag}-${i}`,
+    nps: i % 11,
+    csat: 1 + (i % 5),
+  }));
+}
+
+describe("live tier of /v1/scores", () => {
+  it("reuses kept statistics while nothing changed, and every answer equals the raw rows", async () => {
+    const url = "/v1/scores?window=24h&groupBy=touchpoint";
+    const first = await scores(app, url);
+    expectRaw(first, windowEnd - DAY, windowEnd);
+    const second = await scores(app, url);
+    expect(second).toEqual(first);
+    expect(await queries("scores")).toBe(1);
+    expect(await queries("data-version")).toBe(2);
+    expect(await scores(plain, url)).toEqual(first);
+  });
+
+  it("sees events that landed just before the request, exactly (no stale answer)", async () => {
+    const url = "/v1/scores?window=24h&groupBy=touchpoint";
+    const before = await scores(app, url);
+    const scoresBefore = await queries("scores");
+    await insert({ events: answers("a", NOW - 5 * MINUTE, 30), fcr: [] });
+    const after = await scores(app, url);
+    expect(await queries("scores")).toBe(scoresBefore + 1);
+    expectRaw(after, windowEnd - DAY, windowEnd);
+    expect(after.groups.find((g) => g.key.touchpoint === "tier-new")).toBeDefined();
+    expect(after).not.toEqual(before);
+    expect(await scores(plain, url)).toEqual(after);
+  });
+
+  it("gives concurrent requests one stats query, all equal to the raw rows, also right after an insert", async () => {
+    const url = "/v1/scores?window=1h&groupBy=touchpoint";
+    await insert({ events: answers("b", NOW - 2 * MINUTE, 12), fcr: [] });
+    const scoresBefore = await queries("scores");
+    const many = await Promise.all(Array.from({ length: 8 }, () => scores(app, url)));
+    expect(await queries("scores")).toBe(scoresBefore + 1);
+    for (const b of many) expect(b).toEqual(many[0]);
+    expectRaw(many[0]!, windowEnd - HOUR, windowEnd);
+  });
+
+  it("treats a merge as a new version (re-reads) and still answers exactly", async () => {
+    const url = "/v1/scores?window=7d&groupBy=touchpoint";
+    await scores(app, url);
+    const scoresBefore = await queries("scores");
+    await ch.client.command({ query: "OPTIMIZE TABLE rollup_minute FINAL" });
+    const merged = await scores(app, url);
+    expect(await queries("scores")).toBe(scoresBefore + 1);
+    expectRaw(merged, windowEnd - 7 * DAY, windowEnd);
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { createStatsTier, createVersionProbe } from "./scores-tier";
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe("createVersionProbe", () => {
+  it("never answers a caller with a probe that started before the call", async () => {
+    const reads: ReturnType<typeof deferred<string>>[] = [];
+    const probe = createVersionProbe(() => {
+      const d = deferred<string>();
+      reads.push(d);
+      return d.promise;
+    });
+    const a = probe();
+    expect(reads).toHaveLength(1);
+    // b and c arrive while a's probe runs: they must not get its answer, they share the next.
+    const b = probe();
+    const c = probe();
+    expect(reads).toHaveLength(1);
+    reads[0]!.resolve("v1");
+    expect(await a).toBe("v1");
+    await tick();
+    expect(reads).toHaveLength(2);
+    reads[1]!.resolve("v2");
+    expect([await b, await c]).toEqual(["v2", "v2"]);
+    // Idle again: the next caller starts its own probe at once.
+    const d = probe();
+    expect(reads).toHaveLength(3);
+    reads[2]!.resolve("v3");
+    expect(await d).toBe("v3");
+  });
+
+  it("passes a failed probe's error to its callers only, and the queued callers still get a probe", async () => {
+    const reads: ReturnType<typeof deferred<string>>[] = [];
+    const probe = createVersionProbe(() => {
+      const d = deferred<string>();
+      reads.push(d);
+      return d.promise;
+    });
+    const a = probe();
+    const b = probe();
+    reads[0]!.reject(new Error("down"));
+    await expect(a).rejects.toThrow("down");
+    await tick();
+    reads[1]!.resolve("v2");
+    expect(await b).toBe("v2");
+  });
+});
+
+describe("createStatsTier", () => {
+  it("reuses kept rows only while the version is unchanged", async () => {
+    let version = "v1";
+    let loads = 0;
+    const tier = createStatsTier<number>({ version: () => Promise.resolve(version) });
+    const load = () => Promise.resolve([++loads]);
+    expect(await tier.rows("k", load)).toEqual({ rows: [1], source: "loaded" });
+    expect(await tier.rows("k", load)).toEqual({ rows: [1], source: "reused" });
+    version = "v2";
+    expect(await tier.rows("k", load)).toEqual({ rows: [2], source: "loaded" });
+    expect(await tier.rows("k", load)).toEqual({ rows: [2], source: "reused" });
+    // Another query is another entry.
+    expect(await tier.rows("other", load)).toEqual({ rows: [3], source: "loaded" });
+    expect(loads).toBe(3);
+  });
+
+  it("lets concurrent requests of one query and one version share a load, but not across versions", async () => {
+    let version = "v1";
+    const loads: ReturnType<typeof deferred<number[]>>[] = [];
+    const tier = createStatsTier<number>({ version: () => Promise.resolve(version) });
+    const load = () => {
+      const d = deferred<number[]>();
+      loads.push(d);
+      return d.promise;
+    };
+    const a = tier.rows("k", load);
+    const b = tier.rows("k", load);
+    await tick();
+    expect(loads).toHaveLength(1);
+    version = "v2";
+    const c = tier.rows("k", load);
+    await tick();
+    expect(loads).toHaveLength(2);
+    loads[0]!.resolve([1]);
+    loads[1]!.resolve([2]);
+    expect(await a).toEqual({ rows: [1], source: "loaded" });
+    expect(await b).toEqual({ rows: [1], source: "joined" });
+    expect(await c).toEqual({ rows: [2], source: "loaded" });
+    expect(await tier.rows("k", load)).toEqual({ rows: [2], source: "reused" });
+  });
+
+  it("keeps nothing from a failed load", async () => {
+    const tier = createStatsTier<number>({ version: () => Promise.resolve("v1") });
+    await expect(tier.rows("k", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(await tier.rows("k", () => Promise.resolve([7]))).toEqual({ rows: [7], source: "loaded" });
+  });
+
+  it("drops the least recently used query beyond maxEntries", async () => {
+    const tier = createStatsTier<string>({ version: () => Promise.resolve("v1"), maxEntries: 2 });
+    let loads = 0;
+    const load = (k: string) => () => {
+      loads++;
+      return Promise.resolve([k]);
+    };
+    await tier.rows("a", load("a"));
+    await tier.rows("b", load("b"));
+    await tier.rows("a", load("a")); // a is now the most recent
+    await tier.rows("c", load("c")); // drops b
+    expect(tier.size()).toBe(2);
+    expect((await tier.rows("a", load("a"))).source).toBe("reused");
+    expect((await tier.rows("b", load("b"))).source).toBe("loaded");
+    expect(loads).toBe(4);
+  });
+});
