@@ -120,13 +120,30 @@ export function createQueryService(deps: QueryServiceDeps) {
           version: createVersionProbe(async () => (await run<{ version: string }>("data-version", { sql: DATA_VERSION_SQL, params: {} }))[0]?.version ?? ""),
         });
 
+  /**
+   * Scores of kept statistics, per rows array (replaced whenever the tier reloads) and FCR clock:
+   * the clock enters the scores only through each cohort's censoring bin
+   * ⌊(now − L − start − width) / 1 min⌋ (@pulse/scoring fcr-cohorts), and rollup cohorts start and
+   * end on whole minutes, so with L a whole number of minutes the scores are a function of the
+   * rows and ⌊(now − L) / 1 min⌋: reusing them within that minute is exact.
+   */
+  const scored = new WeakMap<StatsRow[], { clock: number; groups: GroupScores[] }>();
+  const scoreRows = (rows: StatsRow[], fcr: FcrSettings, reusable: boolean): GroupScores[] => {
+    if (!reusable || fcr.allowedLatenessMs % GRAINS.minute !== 0) return rows.map((row) => scoreGroup(row, fcr));
+    const clock = Math.floor((fcr.now - fcr.allowedLatenessMs) / GRAINS.minute);
+    const hit = scored.get(rows);
+    if (hit && hit.clock === clock) return hit.groups;
+    const groups = rows.map((row) => scoreGroup(row, fcr));
+    scored.set(rows, { clock, groups });
+    return groups;
+  };
+
   async function scores(tenant: string, spec: ScopeSpec, purpose = "scores"): Promise<ScoresBody> {
     const q = buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters });
-    const rows =
-      tier && purpose !== "stream"
-        ? (await tier.rows(JSON.stringify([tenant, spec.range, spec.groupBy, spec.filters]), () => run<StatsRow>(purpose, q))).rows
-        : await run<StatsRow>(purpose, q);
+    const viaTier = tier !== undefined && purpose !== "stream";
+    const rows = viaTier ? (await tier.rows(JSON.stringify([tenant, spec.range, spec.groupBy, spec.filters]), () => run<StatsRow>(purpose, q))).rows : await run<StatsRow>(purpose, q);
     const fcr = fcrSettings();
+    const groupScores = scoreRows(rows, fcr, viaTier);
     return {
       from: iso(spec.range.from),
       to: iso(spec.range.to),
@@ -134,9 +151,9 @@ export function createQueryService(deps: QueryServiceDeps) {
       groupBy: spec.groupBy,
       filters: spec.filters,
       sources: q.segments.map((s) => ({ table: s.table, from: iso(s.from), to: iso(s.to) })),
-      groups: rows.map((row) => {
+      groups: rows.map((row, i) => {
         const key = keyOf(row, spec.groupBy);
-        const s = scoreGroup(row, fcr);
+        const s = groupScores[i] as GroupScores;
         const tp = touchpointOf(key, spec.filters);
         return { key, ...s, targets: tp === undefined ? null : targetReport(s, targets.targets(tenant, tp)) };
       }),

@@ -20,6 +20,8 @@ let app: QueryApp;
 let plain: QueryApp;
 let registry: Registry;
 const data: Dataset = { events: [], fcr: [] };
+/** Both apps' clock (FCR windows close with it); NOW unless a test moves it. */
+let clock = NOW;
 
 async function insert(d: Dataset): Promise<void> {
   await insertDataset(writer, d);
@@ -33,7 +35,7 @@ beforeAll(async () => {
   writer = db.writer;
   await insert(generateDataset("acme", NOW, 7, 0.5));
   registry = createMetricsRegistry("query-tier-test", { defaults: false });
-  const common = { reader: db.reader, logger: silentLogger, tokens, now: () => new Date(NOW) };
+  const common = { reader: db.reader, logger: silentLogger, tokens, now: () => new Date(clock) };
   app = await createQueryApp({ ...common, metrics: registry });
   plain = await createQueryApp({ ...common, metrics: createMetricsRegistry("query-tier-plain", { defaults: false }), liveTier: false });
 });
@@ -127,5 +129,25 @@ describe("live tier of /v1/scores", () => {
     const merged = await scores(app, url);
     expect(await queries("scores")).toBe(scoresBefore + 1);
     expectRaw(merged, windowEnd - 7 * DAY, windowEnd);
+  });
+
+  it("scores kept statistics with the request's clock: FCR equal to a fresh computation as windows close", async () => {
+    // An explicit range, so only the FCR clock moves: cohorts close at bucket end + W + L.
+    const url = `/v1/scores?from=${new Date(windowEnd - 10 * DAY).toISOString()}&to=${new Date(windowEnd).toISOString()}&groupBy=touchpoint`;
+    try {
+      let changed = 0;
+      let previous: Body | undefined;
+      for (const offset of [0, 20_000, 59_000, 61_000, 30 * MINUTE, 2 * HOUR, 3 * DAY, 3 * DAY + 1]) {
+        clock = NOW + offset;
+        const viaTier = await scores(app, url);
+        expect(viaTier).toEqual(await scores(plain, url));
+        if (previous && JSON.stringify(previous) !== JSON.stringify(viaTier)) changed++;
+        previous = viaTier;
+      }
+      // The clock did move the answer (closed FCR, pending, early estimate) several times.
+      expect(changed).toBeGreaterThanOrEqual(3);
+    } finally {
+      clock = NOW;
+    }
   });
 });

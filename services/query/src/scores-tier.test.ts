@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "@pulse/kit";
+import type { StatsRow } from "./rollup.sql";
+import { emptyStats, scoreGroup } from "./scores-fns";
 import { createStatsTier, createVersionProbe } from "./scores-tier";
 
 function deferred<T>() {
@@ -119,5 +122,44 @@ describe("createStatsTier", () => {
     expect((await tier.rows("a", load("a"))).source).toBe("reused");
     expect((await tier.rows("b", load("b"))).source).toBe("loaded");
     expect(loads).toBe(4);
+  });
+});
+
+describe("scores of kept statistics depend on the clock only through ⌊(now − L) / 1 min⌋", () => {
+  // Why query.service may reuse scored statistics within that minute (rollup cohorts start and end
+  // on whole minutes; L is whole minutes).
+  const MIN = 60_000;
+  const L = 60 * MIN;
+  const W = 7 * 24 * 60 * MIN;
+  const random = seededRandom(42);
+  const int = (n: number) => Math.floor(random() * n);
+  const base = Date.parse("2025-06-10T00:00:00Z");
+  const rowAt = (): StatsRow => {
+    const row = emptyStats();
+    const widths = [60, 3600, 86_400];
+    for (let i = 0; i < 40; i++) {
+      const width = widths[int(3)]!;
+      const start = Math.floor((base / 1000 - int(10 * 86_400)) / width) * width;
+      const hist: Record<string, number> = {};
+      for (let j = 0; j < 5; j++) hist[String(1 + int(W / MIN))] = 1 + int(3);
+      row.fcr_cohorts.push([start, width, 20 + int(50), hist]);
+    }
+    return row;
+  };
+
+  it("gives equal scores anywhere within one such minute, and moves across minutes", () => {
+    let moved = 0;
+    for (let trial = 0; trial < 30; trial++) {
+      const row = rowAt();
+      const minute = Math.floor(base / MIN) + int(3 * 24 * 60);
+      const at = (ms: number) => scoreGroup(row, { now: minute * MIN + ms, allowedLatenessMs: L, windowMs: W });
+      const first = at(0);
+      expect(at(1)).toEqual(first);
+      expect(at(int(MIN))).toEqual(first);
+      expect(at(MIN - 1)).toEqual(first);
+      if (JSON.stringify(at(MIN * (1 + int(600)))) !== JSON.stringify(first)) moved++;
+    }
+    // Not vacuous: the clock does matter once the minute changes.
+    expect(moved).toBeGreaterThan(0);
   });
 });
