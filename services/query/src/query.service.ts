@@ -13,9 +13,10 @@ import { buildComplaintTopicsQuery, buildRespondentsQuery } from "./events.sql";
 import { METRICS, type MetricName, type MetricPoint } from "./metric-fns";
 import { rankTouchpoints, type PainPoint, type TopicCount } from "./pain-fns";
 import { GRAINS, iso, type Dimension, type Filters, type Grain, type TimeRange, type WindowName } from "./params-fns";
-import { buildSeriesQuery, buildStatsQuery, type StatsRow } from "./rollup.sql";
+import { buildSeriesQuery, buildStatsQuery, type RollupTable, type StatsRow } from "./rollup.sql";
 import { emptyStats, scoreGroup, targetReport, type FcrSettings, type GroupScores, type TargetsReport } from "./scores-fns";
-import { DATA_VERSION_SQL, createStatsTier, createVersionProbe, type StatsTier } from "./scores-tier";
+import { mergeStatsRows } from "./scores-merge";
+import { DATA_PARTS_SQL, createStatsTier, createVersionProbe, snapshotOf, type Part, type Snapshot, type StatsTier, type TierDelta } from "./scores-tier";
 import type { QueryMetrics } from "./metrics";
 
 export type ScopeSpec = { range: TimeRange; window?: WindowName | undefined; groupBy: Dimension[]; filters: Filters };
@@ -113,12 +114,9 @@ export function createQueryService(deps: QueryServiceDeps) {
     }
   }
 
+  const readParts = async (): Promise<Snapshot> => snapshotOf(await run<Part>("data-version", { sql: DATA_PARTS_SQL, params: {} }));
   const tier: StatsTier<StatsRow> | undefined =
-    deps.liveTier === false
-      ? undefined
-      : createStatsTier<StatsRow>({
-          version: createVersionProbe(async () => (await run<{ version: string }>("data-version", { sql: DATA_VERSION_SQL, params: {} }))[0]?.version ?? ""),
-        });
+    deps.liveTier === false ? undefined : createStatsTier<StatsRow>({ snapshot: createVersionProbe(readParts), recheck: readParts });
 
   /**
    * Scores of kept statistics, per rows array (replaced whenever the tier reloads) and FCR clock:
@@ -141,7 +139,16 @@ export function createQueryService(deps: QueryServiceDeps) {
   async function scores(tenant: string, spec: ScopeSpec, purpose = "scores"): Promise<ScoresBody> {
     const q = buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters });
     const viaTier = tier !== undefined && purpose !== "stream";
-    const rows = viaTier ? (await tier.rows(JSON.stringify([tenant, spec.range, spec.groupBy, spec.filters]), () => run<StatsRow>(purpose, q))).rows : await run<StatsRow>(purpose, q);
+    const delta: TierDelta<StatsRow> = {
+      read: async (parts) => {
+        const byTable: Partial<Record<RollupTable, string[]>> = {};
+        for (const p of parts) (byTable[p.table as RollupTable] ??= []).push(p.name);
+        const d = buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters, parts: byTable });
+        return d.sql === "" ? [] : run<StatsRow>(`${purpose}-delta`, d);
+      },
+      merge: (kept, added) => mergeStatsRows(kept, added, spec.groupBy),
+    };
+    const rows = viaTier ? (await tier.rows(JSON.stringify([tenant, spec.range, spec.groupBy, spec.filters]), () => run<StatsRow>(purpose, q), delta)).rows : await run<StatsRow>(purpose, q);
     const fcr = fcrSettings();
     const groupScores = scoreRows(rows, fcr, viaTier);
     return {

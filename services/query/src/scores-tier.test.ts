@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { seededRandom } from "@pulse/kit";
 import type { StatsRow } from "./rollup.sql";
 import { emptyStats, scoreGroup } from "./scores-fns";
-import { createStatsTier, createVersionProbe } from "./scores-tier";
+import { createStatsTier, createVersionProbe, planDelta, snapshotOf, type Part } from "./scores-tier";
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -64,7 +64,7 @@ describe("createStatsTier", () => {
   it("reuses kept rows only while the version is unchanged", async () => {
     let version = "v1";
     let loads = 0;
-    const tier = createStatsTier<number>({ version: () => Promise.resolve(version) });
+    const tier = createStatsTier<number>({ snapshot: () => Promise.resolve({ version, parts: [] }) });
     const load = () => Promise.resolve([++loads]);
     expect(await tier.rows("k", load)).toEqual({ rows: [1], source: "loaded" });
     expect(await tier.rows("k", load)).toEqual({ rows: [1], source: "reused" });
@@ -79,7 +79,7 @@ describe("createStatsTier", () => {
   it("lets concurrent requests of one query and one version share a load, but not across versions", async () => {
     let version = "v1";
     const loads: ReturnType<typeof deferred<number[]>>[] = [];
-    const tier = createStatsTier<number>({ version: () => Promise.resolve(version) });
+    const tier = createStatsTier<number>({ snapshot: () => Promise.resolve({ version, parts: [] }) });
     const load = () => {
       const d = deferred<number[]>();
       loads.push(d);
@@ -102,13 +102,13 @@ describe("createStatsTier", () => {
   });
 
   it("keeps nothing from a failed load", async () => {
-    const tier = createStatsTier<number>({ version: () => Promise.resolve("v1") });
+    const tier = createStatsTier<number>({ snapshot: () => Promise.resolve({ version: "v1", parts: [] }) });
     await expect(tier.rows("k", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(await tier.rows("k", () => Promise.resolve([7]))).toEqual({ rows: [7], source: "loaded" });
   });
 
   it("drops the least recently used query beyond maxEntries", async () => {
-    const tier = createStatsTier<string>({ version: () => Promise.resolve("v1"), maxEntries: 2 });
+    const tier = createStatsTier<string>({ snapshot: () => Promise.resolve({ version: "v1", parts: [] }), maxEntries: 2 });
     let loads = 0;
     const load = (k: string) => () => {
       loads++;
@@ -161,5 +161,117 @@ describe("scores of kept statistics depend on the clock only through ⌊(now −
     }
     // Not vacuous: the clock does matter once the minute changes.
     expect(moved).toBeGreaterThan(0);
+  });
+});
+
+const part = (table: string, partition: string, min: number, max: number, level: number, engine = "AggregatingMergeTree"): Part => ({
+  table,
+  name: `${partition}_${min}_${max}_${level}`,
+  partition,
+  min,
+  max,
+  level,
+  engine,
+});
+
+describe("planDelta", () => {
+  const kept = [part("rollup_minute", "202612", 1, 5, 2), part("rollup_minute", "202612", 6, 6, 0), part("rollup_hour", "202612", 1, 6, 3)];
+
+  it("reads nothing when nothing changed", () => {
+    expect(planDelta(kept, kept)).toEqual([]);
+  });
+
+  it("reads only parts committed after the kept snapshot (inserts, and merges of them)", () => {
+    const insert = part("rollup_minute", "202612", 7, 7, 0);
+    const mergedInserts = part("rollup_hour", "202612", 7, 9, 1);
+    expect(planDelta(kept, [...kept, insert, mergedInserts])).toEqual([insert, mergedInserts]);
+  });
+
+  it("reads nothing for a merge of kept parts (same rows), and still reads new inserts beside it", () => {
+    const merged = part("rollup_minute", "202612", 1, 6, 3);
+    const insert = part("rollup_minute", "202612", 8, 8, 0);
+    expect(planDelta(kept, [merged, kept[2]!, insert])).toEqual([insert]);
+  });
+
+  it("gives up (reload) on a merge that mixes kept and unseen blocks, a mutation, a drop, a replicated table", () => {
+    expect(planDelta(kept, [part("rollup_minute", "202612", 1, 7, 3), kept[2]!])).toBeNull();
+    const mutated = { ...kept[1]!, name: "202612_6_6_0_9" };
+    expect(planDelta(kept, [kept[0]!, mutated, kept[2]!])).toBeNull();
+    expect(planDelta(kept, [kept[0]!, kept[2]!])).toBeNull();
+    const replicated = kept.map((p) => ({ ...p, engine: "ReplicatedAggregatingMergeTree" }));
+    expect(planDelta(replicated, [...replicated, part("rollup_minute", "202612", 7, 7, 0, "ReplicatedAggregatingMergeTree")])).toBeNull();
+  });
+});
+
+describe("createStatsTier with deltas", () => {
+  it("adds the rows of fresh parts to kept rows, and reloads when it cannot say what changed", async () => {
+    let parts = [part("rollup_minute", "p", 1, 1, 0)];
+    const snapshot = () => Promise.resolve(snapshotOf(parts));
+    const tier = createStatsTier<number>({ snapshot });
+    const reads: string[][] = [];
+    let loads = 0;
+    const load = () => {
+      loads++;
+      return Promise.resolve([100 * loads]);
+    };
+    const delta = {
+      read: (ps: Part[]) => {
+        reads.push(ps.map((p) => p.name));
+        return Promise.resolve([ps.length]);
+      },
+      merge: (a: number[], b: number[]) => [a[0]! + b[0]!],
+    };
+    expect(await tier.rows("k", load, delta)).toEqual({ rows: [100], source: "loaded" });
+    parts = [...parts, part("rollup_minute", "p", 2, 2, 0)];
+    expect(await tier.rows("k", load, delta)).toEqual({ rows: [101], source: "delta" });
+    expect(reads).toEqual([["p_2_2_0"]]);
+    // A merge of kept parts: same rows, no read.
+    parts = [part("rollup_minute", "p", 1, 2, 1)];
+    expect(await tier.rows("k", load, delta)).toEqual({ rows: [101], source: "delta" });
+    expect(reads).toHaveLength(1);
+    // A dropped part: reload.
+    parts = [];
+    expect(await tier.rows("k", load, delta)).toEqual({ rows: [200], source: "loaded" });
+  });
+
+  it("reloads when a part it read was merged away before the check (the read may have missed it)", async () => {
+    let parts = [part("rollup_minute", "p", 1, 1, 0)];
+    const tier = createStatsTier<number>({ snapshot: () => Promise.resolve(snapshotOf(parts)) });
+    let loads = 0;
+    const load = () => Promise.resolve([100 * ++loads]);
+    await tier.rows("k", load, { read: () => Promise.resolve([0]), merge: (a, b) => [a[0]! + b[0]!] });
+    parts = [...parts, part("rollup_minute", "p", 2, 2, 0)];
+    const racing = {
+      read: () => {
+        parts = [part("rollup_minute", "p", 1, 2, 1)]; // merged while the delta query ran
+        return Promise.resolve([1]);
+      },
+      merge: (a: number[], b: number[]) => [a[0]! + b[0]!],
+    };
+    expect(await tier.rows("k", load, racing)).toEqual({ rows: [200], source: "loaded" });
+  });
+
+  it("never adds a delta to rows loaded while the data moved (they may already hold the new part)", async () => {
+    let parts = [part("rollup_minute", "p", 1, 1, 0)];
+    const tier = createStatsTier<number>({ snapshot: () => Promise.resolve(snapshotOf(parts)) });
+    let loads = 0;
+    const reads: number[] = [];
+    const delta = {
+      read: () => {
+        reads.push(1);
+        return Promise.resolve([1]);
+      },
+      merge: (a: number[], b: number[]) => [a[0]! + b[0]!],
+    };
+    const moving = () => {
+      loads++;
+      parts = [...parts, part("rollup_minute", "p", 2, 2, 0)]; // lands while the load runs
+      return Promise.resolve([100]);
+    };
+    await tier.rows("k", moving, delta);
+    parts = [...parts, part("rollup_minute", "p", 3, 3, 0)];
+    expect(await tier.rows("k", () => Promise.resolve([300]), delta)).toEqual({ rows: [300], source: "loaded" });
+    expect(reads).toEqual([]);
+    expect(loads).toBe(1);
   });
 });
