@@ -1,7 +1,8 @@
 /**
- * The per-call floor of the ClickHouse client the query service uses, and the cost of the
- * /v1/scores statistics query alone, without HTTP: sequential calls (latency) and 50 concurrent
- * callers (throughput), on the data directory the query bench leaves behind.
+ * The per-call floor of the ClickHouse client the query service uses, the live tier's version
+ * probe, and the cost of the /v1/scores statistics query alone, without HTTP: sequential calls
+ * (latency) and 50 concurrent callers (throughput), on the data directory the query bench leaves
+ * behind (BENCH_DIR set on that run).
  *
  *   BENCH_DIR=<dir of a query bench run> pnpm tsx services/query/bench/floor.bench.ts
  * Env: BENCH_CALLS (sequential calls per probe, default 200), CLICKHOUSE_SESSIONS (default 4).
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { createReader, openClickHouse, type Reader } from "@pulse/clickhouse";
 import { GRAINS, WINDOWS } from "../src/params-fns";
 import { buildStatsQuery } from "../src/rollup.sql";
+import { DATA_PARTS_SQL } from "../src/scores-tier";
 
 const DIR = process.env.BENCH_DIR;
 if (!DIR) throw new Error("BENCH_DIR is required (the data directory of a query bench run)");
@@ -49,7 +51,10 @@ const ch = await openClickHouse({ path: join(DIR, "db"), database: "pulse_bench"
 const reader = createReader(ch);
 const [last] = await reader.query<{ t: number }>("SELECT toUnixTimestamp(max(occurred_at)) AS t FROM feedback_events WHERE tenant = {t:String}", { t: TENANT });
 const to = (Math.floor(((last?.t ?? 0) * 1000) / GRAINS.minute) + 1) * GRAINS.minute;
-const probes: [string, string, Record<string, unknown>][] = [["SELECT 1", "SELECT 1 AS x", {}]];
+const probes: [string, string, Record<string, unknown>][] = [
+  ["SELECT 1", "SELECT 1 AS x", {}],
+  ["live tier: data-version probe (system.parts)", DATA_PARTS_SQL, {}],
+];
 for (const w of ["15m", "7d"] as const) {
   const q = buildStatsQuery({ tenant: TENANT, range: { from: to - WINDOWS[w], to }, groupBy: ["touchpoint"], filters: {} });
   probes.push([`stats query ${w} by touchpoint (${q.segments.length} segments)`, q.sql, q.params]);

@@ -21,10 +21,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { createReader, migrate, openClickHouse, type ClickHouse, type Reader } from "@pulse/clickhouse";
-import { createMetricsRegistry, silentLogger } from "@pulse/kit";
+import { createMetricsRegistry, silentLogger, type Registry } from "@pulse/kit";
 import { createRedis, redisReady, type Redis } from "@pulse/redis";
 import { ensureRedis } from "@pulse/local-stack";
 import { STATISTICS } from "@pulse/rollups";
@@ -141,13 +142,23 @@ async function drain(inflight: () => number): Promise<void> {
   while (inflight() > 0) await new Promise((r) => setTimeout(r, 50));
 }
 
-async function run(url: string, inflight: () => number, connections: number): Promise<{ p50: number; p99: number; rps: number; total: number; bad: number }> {
+async function run(
+  url: string,
+  inflight: () => number,
+  connections: number,
+  measured: () => Promise<void>,
+): Promise<{ p50: number; p99: number; rps: number; total: number; bad: number; loopDelayP99: number }> {
   const headers = { authorization: `Bearer ${TOKEN}` };
   await autocannon({ url, connections: 10, duration: 2, headers, timeout: 120 }); // warm-up
   await drain(inflight);
+  await measured();
+  // How long the event loop was blocked (HTTP, scoring, and chDB calls that hold the main thread).
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const r = await autocannon({ url, connections, duration: SECONDS, headers, timeout: 120 });
+  loop.disable();
   await drain(inflight);
-  return { p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, total: r.requests.total, bad: r.non2xx + r.errors + r.timeouts };
+  return { p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, total: r.requests.total, bad: r.non2xx + r.errors + r.timeouts, loopDelayP99: loop.percentile(99) / 1e6 };
 }
 
 async function main(): Promise<void> {
@@ -172,14 +183,29 @@ async function main(): Promise<void> {
   };
 
   const tokens = parseTokenSpec(`${TOKEN}=${TENANT}`);
-  const app = async (name: string, extra: Partial<Parameters<typeof createQueryApp>[0]>) =>
-    createQueryApp({ reader, logger: silentLogger, metrics: createMetricsRegistry(name, { defaults: false }), tokens, ...extra });
+  const registries = new Map<string, Registry>();
+  const app = async (name: string, extra: Partial<Parameters<typeof createQueryApp>[0]>) => {
+    const metrics = createMetricsRegistry(name, { defaults: false });
+    const created = await createQueryApp({ reader, logger: silentLogger, metrics, tokens, ...extra });
+    return { app: created, metrics };
+  };
+  const listen = async (a: { app: QueryApp; metrics: Registry }): Promise<string> => {
+    const url = await a.app.listen({ host: "127.0.0.1", port: 0 });
+    registries.set(new URL(url).origin, a.metrics);
+    return url;
+  };
+  /** ClickHouse round trips by purpose so far, of the app serving `url`. */
+  const roundTrips = async (url: string): Promise<Map<string, number>> => {
+    const reg = registries.get(new URL(url).origin);
+    const m = reg?.getSingleMetric("pulse_query_clickhouse_queries_total");
+    return new Map(((await m?.get())?.values ?? []).map((v) => [String(v.labels.purpose), v.value]));
+  };
   // Before: every request runs the stats query. After: the live tier (the service's default).
   const noTier = await app("bench-no-tier", { liveTier: false });
-  addBaselineRoute(noTier, reader);
-  const noTierUrl = await noTier.listen({ host: "127.0.0.1", port: 0 });
+  addBaselineRoute(noTier.app, reader);
+  const noTierUrl = await listen(noTier);
   const tier = await app("bench-tier", {});
-  const tierUrl = await tier.listen({ host: "127.0.0.1", port: 0 });
+  const tierUrl = await listen(tier);
 
   // Every bench starts what it needs: redis-server when none answers at REDIS_URL.
   const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -197,7 +223,7 @@ async function main(): Promise<void> {
     redis = undefined;
   }
   const cached = redis ? await app("bench-cached", { redis, cacheTtlSeconds: 5 }) : undefined;
-  const cachedUrl = cached ? await cached.listen({ host: "127.0.0.1", port: 0 }) : undefined;
+  const cachedUrl = cached ? await listen(cached) : undefined;
 
   /** Inserts events at the current time with ids `${prefix}<n>` through every view. */
   let inserted = 0;
@@ -266,10 +292,28 @@ async function main(): Promise<void> {
             }
           })()
         : undefined;
-      const r = await run(url, inflight, connections);
+      let trips = new Map<string, number>();
+      const r = await run(url, inflight, connections, async () => {
+        trips = await roundTrips(url);
+      });
       stop = true;
       await live;
-      const note = [r.bad === 0 ? "" : `${r.bad} failed`, opts.live ? `${batches} insert batches` : ""].filter(Boolean).join("; ");
+      // ClickHouse round trips per purpose per request completed (requests cut off when the
+      // run stopped add their queries but are not counted, hence slightly over 1 without the tier).
+      const after = await roundTrips(url);
+      const perRequest = [...after]
+        .map(([k, v]) => [k, v - (trips.get(k) ?? 0)] as const)
+        .filter(([k, v]) => v > 0 && k !== "")
+        .map(([k, v]) => `${k} ${(v / r.total).toFixed(3)}`)
+        .join(", ");
+      const note = [
+        r.bad === 0 ? "" : `${r.bad} failed`,
+        opts.live ? `${batches} insert batches` : "",
+        perRequest ? `queries/request: ${perRequest}` : "",
+        `loop delay p99 ${r.loopDelayP99.toFixed(0)} ms`,
+      ]
+        .filter(Boolean)
+        .join("; ");
       rows.push([w, name, String(connections), r.p50.toFixed(1), r.p99.toFixed(1), r.rps.toFixed(0), r.total.toLocaleString(), note]);
     }
   }
@@ -286,9 +330,9 @@ async function main(): Promise<void> {
   console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const r of rows) console.log(line(r));
 
-  await noTier.close();
-  await tier.close();
-  await cached?.close();
+  await noTier.app.close();
+  await tier.app.close();
+  await cached?.app.close();
   redis?.disconnect();
   await ownRedis?.stop();
   await ch.close();
