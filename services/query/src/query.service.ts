@@ -16,7 +16,7 @@ import { GRAINS, iso, type Dimension, type Filters, type Grain, type TimeRange, 
 import { buildSeriesQuery, buildStatsQuery, type RollupTable, type StatsRow } from "./rollup.sql";
 import { emptyStats, scoreGroup, targetReport, type FcrSettings, type GroupScores, type TargetsReport } from "./scores-fns";
 import { mergeStatsRows } from "./scores-merge";
-import { DATA_PARTS_SQL, createStatsTier, createVersionProbe, snapshotOf, type Part, type Snapshot, type StatsTier, type TierDelta } from "./scores-tier";
+import { DATA_PARTS_SQL, TIER_ENGINES_SQL, createStatsTier, createVersionProbe, snapshotOf, tierSupported, type Part, type Snapshot, type StatsTier, type TierDelta } from "./scores-tier";
 import type { QueryMetrics } from "./metrics";
 
 export type ScopeSpec = { range: TimeRange; window?: WindowName | undefined; groupBy: Dimension[]; filters: Filters };
@@ -114,6 +114,20 @@ export function createQueryService(deps: QueryServiceDeps) {
     }
   }
 
+  // Checked once the three tables exist (the engines change only with a migration, and the
+  // service migrates at start); until then, and after a failed check, asked again.
+  let tierUsable: Promise<boolean> | undefined;
+  const usable = (): Promise<boolean> =>
+    (tierUsable ??= run<{ name: string; engine: string }>("tier-engines", { sql: TIER_ENGINES_SQL, params: {} }).then(
+      (tables) => {
+        if (tables.length < 3) tierUsable = undefined;
+        return tierSupported(tables);
+      },
+      () => {
+        tierUsable = undefined;
+        return false;
+      },
+    ));
   const readParts = async (): Promise<Snapshot> => snapshotOf(await run<Part>("data-version", { sql: DATA_PARTS_SQL, params: {} }));
   const tier: StatsTier<StatsRow> | undefined =
     deps.liveTier === false ? undefined : createStatsTier<StatsRow>({ snapshot: createVersionProbe(readParts), recheck: readParts });
@@ -138,7 +152,7 @@ export function createQueryService(deps: QueryServiceDeps) {
 
   async function scores(tenant: string, spec: ScopeSpec, purpose = "scores"): Promise<ScoresBody> {
     const q = buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters });
-    const viaTier = tier !== undefined && purpose !== "stream";
+    const viaTier = tier !== undefined && purpose !== "stream" && (await usable());
     const delta: TierDelta<StatsRow> = {
       read: async (parts) => {
         const byTable: Partial<Record<RollupTable, string[]>> = {};

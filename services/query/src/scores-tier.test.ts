@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { seededRandom } from "@pulse/kit";
 import type { StatsRow } from "./rollup.sql";
 import { emptyStats, scoreGroup } from "./scores-fns";
-import { createStatsTier, createVersionProbe, planDelta, snapshotOf, type Part } from "./scores-tier";
+import { createStatsTier, createVersionProbe, planDelta, snapshotOf, tierSupported, type Part } from "./scores-tier";
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -273,5 +273,15 @@ describe("createStatsTier with deltas", () => {
     expect(await tier.rows("k", () => Promise.resolve([300]), delta)).toEqual({ rows: [300], source: "loaded" });
     expect(reads).toEqual([]);
     expect(loads).toBe(1);
+  });
+});
+
+describe("tierSupported", () => {
+  const tables = (engine: string) => ["rollup_minute", "rollup_hour", "rollup_day"].map((name) => ({ name, engine }));
+  it("takes local non-replicated MergeTree tables only", () => {
+    expect(tierSupported(tables("AggregatingMergeTree"))).toBe(true);
+    expect(tierSupported(tables("ReplicatedAggregatingMergeTree"))).toBe(false);
+    expect(tierSupported(tables("Distributed"))).toBe(false);
+    expect(tierSupported(tables("AggregatingMergeTree").slice(1))).toBe(false);
   });
 });

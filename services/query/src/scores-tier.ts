@@ -24,6 +24,19 @@ FROM system.parts
 WHERE database = currentDatabase() AND active AND table IN ('rollup_minute', 'rollup_hour', 'rollup_day')
 ORDER BY table, name`;
 
+/**
+ * The engines of the rollup tables. The version and the delta plan read the tables' own parts, so
+ * the tier is used only when all three are local, non-replicated MergeTree tables (embedded chDB,
+ * or a single ClickHouse server). A Distributed table has no parts on the querying node (its
+ * version would never move) and replicated tables number blocks before commit.
+ */
+export const TIER_ENGINES_SQL = `SELECT name, engine FROM system.tables
+WHERE database = currentDatabase() AND name IN ('rollup_minute', 'rollup_hour', 'rollup_day')`;
+
+export function tierSupported(tables: readonly { name: string; engine: string }[]): boolean {
+  return tables.length === 3 && tables.every((t) => !t.engine.startsWith("Replicated") && t.engine.endsWith("MergeTree"));
+}
+
 /** The data version: the sorted active part names (equal versions ⇔ the same rows). */
 export type Snapshot = { version: string; parts: Part[] };
 
