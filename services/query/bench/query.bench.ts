@@ -272,6 +272,7 @@ async function main(): Promise<void> {
       ["rollups, Redis cache", cachedUrl ? `${cachedUrl}/v1/scores?window=${w}&groupBy=touchpoint` : undefined, {}],
       ["1 client: no tier (before)", `${noTierUrl}/v1/scores?window=${w}&groupBy=touchpoint`, { connections: 1 }],
       ["1 client: live tier", `${tierUrl}/v1/scores?window=${w}&groupBy=touchpoint`, { connections: 1 }],
+      [`1 client: live tier + ${(LIVE_BATCH * 1000) / LIVE_EVERY_MS} events/s inserted`, `${tierUrl}/v1/scores?window=${w}&groupBy=touchpoint`, { connections: 1, live: true }],
     ];
     for (const [name, url, opts] of scenarios) {
       if (!url) {
