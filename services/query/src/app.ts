@@ -61,6 +61,8 @@ export interface QueryAppDeps {
   /** FCR: the worker's allowed lateness L and the window W (defaults: 60 minutes, 7 days). */
   fcr?: { allowedLatenessMs: number; windowMs: number };
   cacheTtlSeconds?: number;
+  /** Reuse kept scores statistics while the rollups are unchanged (query.service `liveTier`, default true). */
+  liveTier?: boolean;
   retentionDays?: number;
   streamIntervalMs?: number;
   /** Channels in total / per tenant, streams per client address, unsent bytes per stream. */
@@ -88,6 +90,7 @@ export async function createQueryApp(deps: QueryAppDeps): Promise<QueryApp> {
     targets: deps.targets ?? noTargets,
     fcr: deps.fcr ?? { allowedLatenessMs: 3_600_000, windowMs: 7 * 86_400_000 },
     now: () => now().getTime(),
+    ...(deps.liveTier !== undefined ? { liveTier: deps.liveTier } : {}),
   });
   const cache = createQueryCache({ redis: deps.redis, ttlSeconds: deps.cacheTtlSeconds ?? 5, metrics, logger: deps.logger });
   const hub = createStreamHub({

@@ -13,8 +13,10 @@ import { buildComplaintTopicsQuery, buildRespondentsQuery } from "./events.sql";
 import { METRICS, type MetricName, type MetricPoint } from "./metric-fns";
 import { rankTouchpoints, type PainPoint, type TopicCount } from "./pain-fns";
 import { GRAINS, iso, type Dimension, type Filters, type Grain, type TimeRange, type WindowName } from "./params-fns";
-import { buildSeriesQuery, buildStatsQuery, type StatsRow } from "./rollup.sql";
+import { buildSeriesQuery, buildStatsQuery, type RollupTable, type StatsRow } from "./rollup.sql";
 import { emptyStats, scoreGroup, targetReport, type FcrSettings, type GroupScores, type TargetsReport } from "./scores-fns";
+import { mergeStatsRows } from "./scores-merge";
+import { DATA_PARTS_SQL, TIER_ENGINES_SQL, createStatsTier, createVersionProbe, snapshotOf, tierSupported, type Part, type Snapshot, type StatsTier, type TierDelta } from "./scores-tier";
 import type { QueryMetrics } from "./metrics";
 
 export type ScopeSpec = { range: TimeRange; window?: WindowName | undefined; groupBy: Dimension[]; filters: Filters };
@@ -73,6 +75,11 @@ export interface QueryServiceDeps {
   fcr: { allowedLatenessMs: number; windowMs: number };
   /** The clock that decides which FCR windows are closed (tests pass their own). */
   now?: () => number;
+  /**
+   * The live tier (scores-tier.ts): /v1/scores and /v1/journey reuse kept statistics while the
+   * rollups' data version is unchanged (default true). The stream always queries: one per tick.
+   */
+  liveTier?: boolean;
 }
 
 export type QueryService = ReturnType<typeof createQueryService>;
@@ -107,10 +114,57 @@ export function createQueryService(deps: QueryServiceDeps) {
     }
   }
 
+  // Checked once the three tables exist (the engines change only with a migration, and the
+  // service migrates at start); until then, and after a failed check, asked again.
+  let tierUsable: Promise<boolean> | undefined;
+  const usable = (): Promise<boolean> =>
+    (tierUsable ??= run<{ name: string; engine: string }>("tier-engines", { sql: TIER_ENGINES_SQL, params: {} }).then(
+      (tables) => {
+        if (tables.length < 3) tierUsable = undefined;
+        return tierSupported(tables);
+      },
+      () => {
+        tierUsable = undefined;
+        return false;
+      },
+    ));
+  const readParts = async (): Promise<Snapshot> => snapshotOf(await run<Part>("data-version", { sql: DATA_PARTS_SQL, params: {} }));
+  const tier: StatsTier<StatsRow> | undefined =
+    deps.liveTier === false ? undefined : createStatsTier<StatsRow>({ snapshot: createVersionProbe(readParts), recheck: readParts });
+
+  /**
+   * Scores of kept statistics, per rows array (replaced whenever the tier reloads) and FCR clock:
+   * the clock enters the scores only through each cohort's censoring bin
+   * ⌊(now − L − start − width) / 1 min⌋ (@pulse/scoring fcr-cohorts), and rollup cohorts start and
+   * end on whole minutes, so with L a whole number of minutes the scores are a function of the
+   * rows and ⌊(now − L) / 1 min⌋: reusing them within that minute is exact.
+   */
+  const scored = new WeakMap<StatsRow[], { clock: number; groups: GroupScores[] }>();
+  const scoreRows = (rows: StatsRow[], fcr: FcrSettings, reusable: boolean): GroupScores[] => {
+    if (!reusable || fcr.allowedLatenessMs % GRAINS.minute !== 0) return rows.map((row) => scoreGroup(row, fcr));
+    const clock = Math.floor((fcr.now - fcr.allowedLatenessMs) / GRAINS.minute);
+    const hit = scored.get(rows);
+    if (hit && hit.clock === clock) return hit.groups;
+    const groups = rows.map((row) => scoreGroup(row, fcr));
+    scored.set(rows, { clock, groups });
+    return groups;
+  };
+
   async function scores(tenant: string, spec: ScopeSpec, purpose = "scores"): Promise<ScoresBody> {
     const q = buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters });
-    const rows = await run<StatsRow>(purpose, q);
+    const viaTier = tier !== undefined && purpose !== "stream" && (await usable());
+    const delta: TierDelta<StatsRow> = {
+      read: async (parts) => {
+        const byTable: Partial<Record<RollupTable, string[]>> = {};
+        for (const p of parts) (byTable[p.table as RollupTable] ??= []).push(p.name);
+        const d = buildStatsQuery({ tenant, range: spec.range, groupBy: spec.groupBy, filters: spec.filters, parts: byTable });
+        return d.sql === "" ? [] : run<StatsRow>(`${purpose}-delta`, d);
+      },
+      merge: (kept, added) => mergeStatsRows(kept, added, spec.groupBy),
+    };
+    const rows = viaTier ? (await tier.rows(JSON.stringify([tenant, spec.range, spec.groupBy, spec.filters]), () => run<StatsRow>(purpose, q), delta)).rows : await run<StatsRow>(purpose, q);
     const fcr = fcrSettings();
+    const groupScores = scoreRows(rows, fcr, viaTier);
     return {
       from: iso(spec.range.from),
       to: iso(spec.range.to),
@@ -118,9 +172,9 @@ export function createQueryService(deps: QueryServiceDeps) {
       groupBy: spec.groupBy,
       filters: spec.filters,
       sources: q.segments.map((s) => ({ table: s.table, from: iso(s.from), to: iso(s.to) })),
-      groups: rows.map((row) => {
+      groups: rows.map((row, i) => {
         const key = keyOf(row, spec.groupBy);
-        const s = scoreGroup(row, fcr);
+        const s = groupScores[i] as GroupScores;
         const tp = touchpointOf(key, spec.filters);
         return { key, ...s, targets: tp === undefined ? null : targetReport(s, targets.targets(tenant, tp)) };
       }),

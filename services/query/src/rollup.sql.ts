@@ -101,16 +101,33 @@ function dimSelect(groupBy: readonly Dimension[]): string[] {
  * (each filtered by tenant, bucket and the filters on its own table, so the primary key prunes),
  * aggregated once. Without groupBy it returns exactly one row (all zeros when nothing matched).
  */
-export function buildStatsQuery(args: { tenant: string; range: TimeRange; groupBy: readonly Dimension[]; filters: Filters }): BuiltQuery & { segments: Segment[] } {
+export function buildStatsQuery(args: {
+  tenant: string;
+  range: TimeRange;
+  groupBy: readonly Dimension[];
+  filters: Filters;
+  /**
+   * Only these parts of each table (the live tier's delta, scores-tier.ts): a segment whose table
+   * has none is left out; with no segment left the query reads nothing (`sql` is empty).
+   */
+  parts?: Partial<Record<RollupTable, string[]>>;
+}): BuiltQuery & { segments: Segment[] } {
   const params: Record<string, unknown> = { tenant: args.tenant };
   const segments = decomposeRange(args.range);
   const filters = filterSql(args.filters, params);
   const dims = args.groupBy.map((d) => DIMENSIONS[d]);
-  const inner = segments.map((s, i) => {
+  const read = args.parts ? segments.map((s, i) => [s, i] as const).filter(([s]) => (args.parts?.[s.table]?.length ?? 0) > 0) : segments.map((s, i) => [s, i] as const);
+  if (read.length === 0) return { sql: "", params, segments };
+  const inner = read.map(([s, i]) => {
     params[`from_${i}`] = Math.floor(s.from / 1000);
     params[`to_${i}`] = Math.floor(s.to / 1000);
+    let only = "";
+    if (args.parts) {
+      params[`parts_${i}`] = args.parts[s.table];
+      only = ` AND _part IN {parts_${i}:Array(String)}`;
+    }
     return `SELECT ${[...dims, RAW_STAT_COLUMNS, `toUInt32(${WIDTH_OF_TABLE[s.table]}) AS cohort_width`].join(", ")} FROM ${s.table}
-  WHERE tenant = {tenant:String} AND bucket >= toDateTime({from_${i}:UInt32}, 'UTC') AND bucket < toDateTime({to_${i}:UInt32}, 'UTC')${filters}`;
+  WHERE tenant = {tenant:String} AND bucket >= toDateTime({from_${i}:UInt32}, 'UTC') AND bucket < toDateTime({to_${i}:UInt32}, 'UTC')${filters}${only}`;
   });
   const outerDims = dimSelect(args.groupBy);
   const groupBy = dims.length > 0 ? `\nGROUP BY ${dims.join(", ")}\nORDER BY ${dims.join(", ")}` : "";
