@@ -61,7 +61,7 @@ export function createWorkerMetrics(registry: Registry) {
     freshness: new Histogram({
       name: "pulse_worker_freshness_seconds",
       help: "From the Kafka message timestamp to the event being in ClickHouse (rollups included)",
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60],
       registers: [registry],
     }),
     lag: new Gauge({ name: "pulse_worker_consumer_lag", help: "Messages behind the log end, per partition", labelNames: ["partition"], registers: [registry] }),
