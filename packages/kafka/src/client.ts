@@ -32,7 +32,11 @@ export function createKafka(config: KafkaClientConfig): Kafka {
       () =>
       ({ level, label, log }: LogEntry) => {
         const { message, ...extra } = log;
-        const method = LEVELS[level] ?? "info";
+        // kafkajs warns "Limiting retries for the idempotent producer may invalidate EoS guarantees"
+        // at every producer. Pulse bounds the retries on purpose (producer.ts, SEND_RETRIES) and its
+        // exactly-once does not rest on Kafka EoS (the worker drops resent ids), so an operator
+        // cannot act on the line: it is kept, at debug level.
+        const method = typeof message === "string" && message.startsWith("Limiting retries for the idempotent producer") ? "debug" : (LEVELS[level] ?? "info");
         base[method]({ kafkaLevel: label, ...extra }, message);
       },
   };

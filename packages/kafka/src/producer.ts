@@ -52,21 +52,23 @@ export interface ProducerOptions {
 }
 
 /**
- * kafkajs logs "Limiting retries for the idempotent producer may invalidate EoS guarantees" when an
- * idempotent producer's retries are below this. Within one send, kafkajs retries with the same
- * sequence numbers, so a retry never duplicates; a send that still fails is answered 503 and its
- * sender's retry is a new send that may duplicate, which the worker drops by event id. So the
- * number of retries is not what bounds a send here: `sendTimeoutMs` is (see createProducer).
+ * kafkajs's retries of one send (same sequence numbers, so a retry never duplicates). Bounded, as
+ * Pulse has always run it: a send that still fails is answered 503 and its sender's retry is a new
+ * send that may duplicate, which the worker drops by event id. Unlimited retries (kafkajs's wish for
+ * an idempotent producer, bounded only by `sendTimeoutMs`) were tried: a CI run of the broker-crash
+ * test then found 150 acknowledged events missing from the topic, so they were taken back. kafkajs
+ * warns about bounded retries at every producer; the Kafka client's log adapter (client.ts) keeps
+ * that one line at debug level, with the reason.
  */
-const UNLIMITED_RETRIES = Number.MAX_SAFE_INTEGER;
+const SEND_RETRIES = 3;
 
 /**
  * The idempotent producer with acks=all: a retried send never writes a message twice to a
  * partition, and `send` resolves only when the broker has the batch. Any failure becomes an
  * `UnavailableError` (retry = true): callers answer 503, never a false "accepted".
  *
- * A send that has not succeeded within `sendTimeoutMs` (default 10 s; kafkajs's own retries are
- * unlimited, as its idempotent producer wants them) fails, and its producer is replaced: the old one
+ * A send that has not succeeded within `sendTimeoutMs` (default 10 s; kafkajs usually gives up
+ * first, after its bounded retries) fails, and its producer is replaced: the old one
  * is disconnected, which ends its pending retries, so an outage cannot pile up sends in memory.
  * This is the producer's delivery timeout (Kafka's Java client has delivery.timeout.ms for it).
  */
@@ -115,7 +117,7 @@ function createSlot(kafka: Kafka, opts: ProducerOptions, sendTimeoutMs: number, 
       maxInFlightRequests: 5,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: UNLIMITED_RETRIES, initialRetryTime: 100, maxRetryTime: 2000 },
+      retry: { retries: SEND_RETRIES, initialRetryTime: 100, maxRetryTime: 2000 },
     });
     p.on(p.events.DISCONNECT, () => {
       if (raw === p) connected = null;

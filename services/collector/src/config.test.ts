@@ -15,7 +15,7 @@ describe("collector config", () => {
       MAX_JSON_DEPTH: 32,
       IDEMPOTENCY_WINDOW_HOURS: 24,
       PRODUCE_LINGER_MS: 5,
-      PRODUCE_CONCURRENCY: 2,
+      PRODUCE_CONCURRENCY: 1,
       KAFKA_BROKERS: ["localhost:9092"],
       apiKeys: [{ tenant: "acme", source: "crm" }],
     });

@@ -30,7 +30,7 @@ export const collectorEnvSchema = z
      * request in flight per broker and producer, so with 1 the next batch waits for the previous
      * round trip; 2 overlaps one batch's encoding with the other's broker append.
      */
-    PRODUCE_CONCURRENCY: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1, "must be >= 1").max(16, "must be <= 16").default(2),
+    PRODUCE_CONCURRENCY: z.coerce.number({ error: "must be a number" }).int("must be an integer").min(1, "must be >= 1").max(16, "must be <= 16").default(1),
     /** Upper bound of one Kafka send (uncompressed); below the topic's max.message.bytes (1 MiB). */
     PRODUCE_MAX_SEND_BYTES: fields.byteSize.default(900 * 1024),
     /** An HTTP answer never waits longer than this for Kafka; past it the request gets 503. */
