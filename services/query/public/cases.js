@@ -81,10 +81,16 @@ function dueText(c) {
   return { text: mins < 60 ? `in ${mins} min` : `in ${(mins / 60).toFixed(1)} h`, cls: mins <= 240 ? "soon" : "" };
 }
 
+let queueLoads = 0;
 async function loadQueue(focusId) {
   for (const b of document.querySelectorAll("[data-view]")) b.setAttribute("aria-pressed", String(b.dataset.view === state.view));
+  // Loads can overlap (changing "me" and "team" each start one): only the latest one renders.
+  const load = ++queueLoads;
   const { status, body } = await api(`/v1/cases?${queueQuery()}`);
+  if (load !== queueLoads) return;
   if (status !== 200) return void ($("status").textContent = body?.detail ?? `queue: HTTP ${status}`);
+  // A refresh must not take the keyboard's place away: the focused row stays focused.
+  focusId ??= document.activeElement?.closest?.("#queue tbody tr")?.dataset?.caseId;
   state.cases = body.cases;
   if ($("case").hidden) $("status").textContent = `${body.total} case${body.total === 1 ? "" : "s"}`;
   const rows = body.cases.map((c) => {

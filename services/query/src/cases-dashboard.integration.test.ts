@@ -116,6 +116,11 @@ describe("case queue", () => {
       focused = await page.evaluate("document.activeElement?.dataset?.caseId ?? null");
     }
     expect(focused).toBe(target);
+    // The queue re-renders (here: "team" changed again): the keyboard stays on the same case.
+    await page.evaluate("window.__rowBefore = document.querySelector('#queue tbody tr')");
+    await page.locator("#team").dispatchEvent("change");
+    await page.waitForFunction("!document.contains(window.__rowBefore)");
+    expect(await page.evaluate("document.activeElement?.dataset?.caseId ?? null")).toBe(target);
     await page.keyboard.press("Enter");
     await page.locator("#case:not([hidden])").waitFor();
     expect(await page.locator("#case-recent li").allTextContents()).toEqual([expect.stringContaining("NPS 2"), expect.stringContaining("NPS 5")]);
