@@ -97,14 +97,32 @@ afterAll(async () => {
   await ch?.close();
 });
 
-/** Runs the evaluator in its own process; resolves with its exit signal (null when it finished). */
-function evaluatorProcess(opts: object, killAfterMs: number | null): Promise<NodeJS.Signals | null> {
+/**
+ * Runs the evaluator in its own process; resolves with its exit signal (null when it finished).
+ * `killPast`: SIGKILL the process as soon as its committed cursor passes this clock (polled in its
+ * Redis state): a kill in the middle of the work, however fast the machine runs it.
+ */
+function evaluatorProcess(opts: { redisUrl: string; keyPrefix: string }, killPast: number | null): Promise<NodeJS.Signals | null> {
   const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./evaluator-process.test-helper.ts", import.meta.url)), JSON.stringify(opts)], { stdio: ["ignore", "pipe", "inherit"] });
-  const timer = killAfterMs === null ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+  const watchRedis = killPast === null ? null : createRedis({ url: opts.redisUrl, keyPrefix: opts.keyPrefix });
+  const watchStore = watchRedis ? createAlertStore(watchRedis) : null;
+  let watching = true;
+  const watch = async () => {
+    while (watching && watchStore && killPast !== null) {
+      const { cursor } = await watchStore.read(TENANT);
+      if (cursor !== null && cursor >= killPast) {
+        child.kill("SIGKILL");
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  void watch();
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code, signal) => {
-      if (timer) clearTimeout(timer);
+      watching = false;
+      watchRedis?.disconnect();
       if (signal === null && code !== 0) reject(new Error(`evaluator process exited with ${code}`));
       else resolve(signal);
     });
@@ -198,9 +216,11 @@ describe("alert evaluator (chDB + Redis + BullMQ)", () => {
     const keyPrefix = `pulse-test:alerts-kill:${randomUUID()}:`;
     const queuePrefix = `pulse-test-alerts-kill-${randomUUID()}`;
     const opts = { path: join(dbDir, "db"), database: "pulse_query_test", redisUrl: inject("stack").REDIS_URL, keyPrefix, queuePrefix, catalogue: CATALOGUE, startAt: START, now: T0 + DAYS * DAY + 2 * MIN };
+    // Three processes are killed part-way through the 21 days (when their committed cursor passes
+    // day 4, 9 and 15 of the run: each resumes from the last one's cursor), a fourth finishes.
     const kills: Array<NodeJS.Signals | null> = [];
-    for (const ms of [9_000, 14_000, 20_000]) kills.push(await evaluatorProcess(opts, ms));
-    expect(kills).toContain("SIGKILL"); // at least one run died mid-way
+    for (const day of [4, 9, 15]) kills.push(await evaluatorProcess(opts, START + day * DAY));
+    expect(kills).toEqual(["SIGKILL", "SIGKILL", "SIGKILL"]);
     expect(await evaluatorProcess(opts, null)).toBeNull(); // the last one runs to the end
     const killQueue = createQueueFactory({ redis: { url: inject("stack").REDIS_URL }, prefix: queuePrefix }).queue("pulse-alert-notifications");
     const jobs = await killQueue.getJobs(["waiting", "delayed", "active", "completed", "failed"]);
