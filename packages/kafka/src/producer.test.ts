@@ -1,4 +1,4 @@
-import { KafkaJSAggregateError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, Partitioners } from "kafkajs";
+import { KafkaJSAggregateError, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from "kafkajs";
 import { createLogger } from "@pulse/kit";
 import { describe, expect, it } from "vitest";
 import { createKafka } from "./client";
