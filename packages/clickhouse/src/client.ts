@@ -17,6 +17,11 @@ export interface ClickHouseConfig {
    * writer do not queue behind each other. (A server connection is already concurrent.)
    */
   sessions?: number | undefined;
+  /**
+   * Embedded only: libuv's thread-pool size in this process (UV_THREADPOOL_SIZE at start; libuv's
+   * default is 4). At most `embeddedStatementLimit(threadpoolSize)` statements run at once.
+   */
+  threadpoolSize?: number | undefined;
 }
 
 export interface ClickHouse {
@@ -42,9 +47,8 @@ export interface ClickHouse {
  * environment when the process started (libuv reads it once; `./pulse` sets 16). Two threads are
  * always left over, so a raw-archive write or a gzip never waits behind inserts and selects.
  */
-export function embeddedStatementLimit(env: NodeJS.ProcessEnv = process.env): number {
-  const size = Number(env.UV_THREADPOOL_SIZE);
-  const threads = Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4;
+export function embeddedStatementLimit(threadpoolSize = 4): number {
+  const threads = Number.isInteger(threadpoolSize) && threadpoolSize > 0 ? Math.min(threadpoolSize, 1024) : 4;
   return Math.max(1, threads - 2);
 }
 
@@ -126,7 +130,7 @@ export async function openClickHouse(config: ClickHouseConfig): Promise<ClickHou
     await client.command({ query: `USE ${config.database}` });
     sessions.push({ client, raw: raw as unknown as ChdbRaw });
   }
-  const onSession = pool(sessions, embeddedStatementLimit());
+  const onSession = pool(sessions, embeddedStatementLimit(config.threadpoolSize));
   return {
     client: (sessions[0] as { client: ClickHouseClient }).client,
     mode: "embedded",
@@ -163,6 +167,7 @@ export interface ClickHouseEnv {
   CLICKHOUSE_USER?: string | undefined;
   CLICKHOUSE_PASSWORD?: string | undefined;
   CLICKHOUSE_SESSIONS?: number | undefined;
+  UV_THREADPOOL_SIZE?: number | undefined;
 }
 
 export function clickhouseConfigFromEnv(c: ClickHouseEnv): ClickHouseConfig {
@@ -173,5 +178,6 @@ export function clickhouseConfigFromEnv(c: ClickHouseEnv): ClickHouseConfig {
     username: c.CLICKHOUSE_USER,
     password: c.CLICKHOUSE_PASSWORD,
     sessions: c.CLICKHOUSE_SESSIONS,
+    threadpoolSize: c.UV_THREADPOOL_SIZE,
   };
 }

@@ -49,6 +49,12 @@ export const clickhouseEnv = {
   /** Embedded only: chDB sessions on the data folder (each runs one statement at a time). */
   CLICKHOUSE_SESSIONS: positiveInt.max(16, "must be at most 16").default(4),
   /**
+   * libuv's thread-pool size, which libuv itself reads from the environment once at process start
+   * (4 when unset; `./pulse` sets 16). Parsed here so the embedded client knows how many of its
+   * statements may hold pool threads at once (`embeddedStatementLimit`).
+   */
+  UV_THREADPOOL_SIZE: positiveInt.max(1024, "must be at most 1024 (libuv's limit)").default(4),
+  /**
    * Server only: the cluster (its `<remote_servers>` name) the migrations run ON CLUSTER, every
    * table as a Replicated*MergeTree (one shard of replicas). Passed to `migrate` as `{ cluster }`.
    */

@@ -11,7 +11,9 @@ import { gzip } from "node:zlib";
 import { openClickHouse } from "../client";
 
 const statements = Number(process.argv[2] ?? 6);
-const ch = await openClickHouse({ path: join(mkdtempSync(join(tmpdir(), "pulse-pool-")), "db"), database: "pool", sessions: statements });
+// As a role's config does (clickhouseEnv): the pool size libuv was started with.
+const threadpoolSize = process.env.UV_THREADPOOL_SIZE ? Number(process.env.UV_THREADPOOL_SIZE) : undefined;
+const ch = await openClickHouse({ path: join(mkdtempSync(join(tmpdir(), "pulse-pool-")), "db"), database: "pool", sessions: statements, threadpoolSize });
 let firstStatementAt = 0;
 const sleeping = Array.from({ length: statements }, () =>
   ch.use((c) => c.query({ query: "SELECT sleep(1)", format: "JSONEachRow" })).then(() => {
