@@ -11,7 +11,7 @@ function run(pool: string | undefined): { gzipBeforeStatements: boolean; pool: s
   const env = { ...process.env };
   if (pool === undefined) delete env.UV_THREADPOOL_SIZE;
   else env.UV_THREADPOOL_SIZE = pool;
-  return JSON.parse(execFileSync(process.execPath, ["--import", "tsx", probe, "6"], { cwd: repo, env, encoding: "utf8", timeout: 60_000 })) as { gzipBeforeStatements: boolean; pool: string };
+  return JSON.parse(execFileSync(process.execPath, ["--import", "tsx", probe, "6", ...(pool === undefined ? [] : [pool])], { cwd: repo, env, encoding: "utf8", timeout: 60_000 })) as { gzipBeforeStatements: boolean; pool: string };
 }
 
 describe("embedded ClickHouse leaves libuv's thread pool room for files and gzip", () => {

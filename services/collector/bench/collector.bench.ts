@@ -139,13 +139,11 @@ async function benchCollector(name: string, opts: { brokers: string[]; redisUrl:
   return { name, events: r.events, seconds: r.seconds, latenciesMs: r.latenciesMs, cpuMs: (cpu.user + cpu.system) / 1000, errors: r.errors };
 }
 
-async function benchDirect(name: string, opts: { brokers: string[]; clients: number; seconds: number; producers: number }): Promise<Figures> {
-  const kafka = createKafka({ brokers: opts.brokers, clientId: "bench-direct", logger: silentLogger });
-  const producer = createProducer(kafka, { instances: opts.producers });
-  await producer.connect();
-  const topic = topicNames().feedback;
-  const principal = { tenant: "bench", source: "bench" };
-  const run = `direct-${Date.now()}`;
+/**
+ * `clients` loops sending batch after batch for `seconds` through `send` (which sends batch `n`
+ * made at `now` and returns its event count): the timing, latency and CPU every direct row shares.
+ */
+async function timedSends(name: string, opts: { clients: number; seconds: number }, send: (n: number, now: Date) => Promise<number>, onError: (e: unknown, errors: number) => void = () => undefined): Promise<Figures> {
   const latencies: number[] = [];
   let events = 0;
   let errors = 0;
@@ -156,23 +154,35 @@ async function benchDirect(name: string, opts: { brokers: string[]; clients: num
   await Promise.all(
     Array.from({ length: opts.clients }, async () => {
       while (Date.now() < end) {
-        const now = new Date();
-        const messages = makeBatch(run, n++).map((e) => toKafkaMessage(principal, now, e));
         const s = performance.now();
         try {
-          await producer.send(topic, messages);
+          events += await send(n++, new Date());
           latencies.push(performance.now() - s);
-          events += messages.length;
-        } catch {
-          errors++;
+        } catch (e) {
+          onError(e, errors++);
         }
       }
     }),
   );
   const seconds = (Date.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  await producer.disconnect();
   return { name, events, seconds, latenciesMs: latencies, cpuMs: (cpu.user + cpu.system) / 1000, errors };
+}
+
+async function benchDirect(name: string, opts: { brokers: string[]; clients: number; seconds: number; producers: number }): Promise<Figures> {
+  const kafka = createKafka({ brokers: opts.brokers, clientId: "bench-direct", logger: silentLogger });
+  const producer = createProducer(kafka, { instances: opts.producers });
+  await producer.connect();
+  const topic = topicNames().feedback;
+  const principal = { tenant: "bench", source: "bench" };
+  const run = `direct-${Date.now()}`;
+  const figures = await timedSends(name, opts, async (n, now) => {
+    const messages = makeBatch(run, n).map((e) => toKafkaMessage(principal, now, e));
+    await producer.send(topic, messages);
+    return messages.length;
+  });
+  await producer.disconnect();
+  return figures;
 }
 
 /**
@@ -192,36 +202,23 @@ async function benchPlatformatic(opts: { brokers: string[]; clients: number; sec
   const topic = topicNames().feedback;
   const principal = { tenant: "bench", source: "bench" };
   const run = `platformatic-${Date.now()}`;
-  const latencies: number[] = [];
-  let events = 0;
-  let errors = 0;
-  let n = 0;
-  const cpu0 = process.cpuUsage();
-  const t0 = Date.now();
-  const end = t0 + opts.seconds * 1000;
-  await Promise.all(
-    Array.from({ length: opts.clients }, async () => {
-      while (Date.now() < end) {
-        const now = new Date();
-        const messages = makeBatch(run, n++).map((e) => {
-          const m = toKafkaMessage(principal, now, e);
-          return { topic, key: m.key as string, value: m.value as string, headers: m.headers ?? {}, timestamp: BigInt(m.timestamp ?? now.getTime()) };
-        });
-        const s = performance.now();
-        try {
-          await producer.send({ messages });
-          latencies.push(performance.now() - s);
-          events += messages.length;
-        } catch (e) {
-          if (errors++ === 0) process.stderr.write(`platformatic: first failed send: ${(e as Error).message}\n`);
-        }
-      }
-    }),
+  const figures = await timedSends(
+    "direct @platformatic/kafka",
+    opts,
+    async (n, now) => {
+      const messages = makeBatch(run, n).map((e) => {
+        const m = toKafkaMessage(principal, now, e);
+        return { topic, key: m.key as string, value: m.value as string, headers: m.headers ?? {}, timestamp: BigInt(m.timestamp ?? now.getTime()) };
+      });
+      await producer.send({ messages });
+      return messages.length;
+    },
+    (e, before) => {
+      if (before === 0) process.stderr.write(`platformatic: first failed send: ${(e as Error).message}\n`);
+    },
   );
-  const seconds = (Date.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
   await producer.close();
-  return { name: "direct @platformatic/kafka", events, seconds, latenciesMs: latencies, cpuMs: (cpu.user + cpu.system) / 1000, errors };
+  return figures;
 }
 
 function row(f: Figures, baseline?: Figures): string {

@@ -69,8 +69,7 @@ async function timed<T>(steps: StepSeconds, step: string, work: Promise<T>): Pro
   try {
     return await work;
   } finally {
-    const key = `fcr_lookup_and_archive/${step}`;
-    steps[key] = (steps[key] ?? 0) + (performance.now() - t0) / 1000;
+    steps[step] = (steps[step] ?? 0) + (performance.now() - t0) / 1000;
   }
 }
 
@@ -147,7 +146,7 @@ export async function processChunk(partition: number, chunk: Chunk<InMessage>, t
     .filter((e) => isContact(e.d.event))
     .map((e) => fcrContactOf(e.d.tenant, e.d.event, e.x, { kafkaTopic: deps.topic, partition, offset: e.m.offset }));
   const positions = { topic: deps.topic, partition, first: String(chunk.start), last: String(chunk.end) };
-  const [fcr] = await Promise.all([timed(steps, "fcr_lookup", deps.fcr.plan(contacts, positions)), timed(steps, "archive", archive(stored, partition, chunk, deps))]);
+  const [fcr] = await Promise.all([timed(steps, "fcr_lookup_and_archive/fcr_lookup", deps.fcr.plan(contacts, positions)), timed(steps, "fcr_lookup_and_archive/archive", archive(stored, partition, chunk, deps))]);
   lap("fcr_lookup_and_archive");
   // Two tables, two tokens, no order between them (a crash after either is retried the same way):
   // they go to two sessions at once.

@@ -1,6 +1,6 @@
 /**
  * Run as a child process by threadpool.integration.test.ts: keeps `statements` embedded-ClickHouse
- * statements in flight (each sleeps 1 s inside the engine), then gzips a few bytes, and prints
+ * statements in flight (each sleeps 1 s inside the engine; argv: statements, then the pool size it was started with, if set), then gzips a few bytes, and prints
  * whether the gzip finished before the first statement did.
  */
 import { mkdtempSync } from "node:fs";
@@ -11,8 +11,8 @@ import { gzip } from "node:zlib";
 import { openClickHouse } from "../client";
 
 const statements = Number(process.argv[2] ?? 6);
-// As a role's config does (clickhouseEnv): the pool size libuv was started with.
-const threadpoolSize = process.env.UV_THREADPOOL_SIZE ? Number(process.env.UV_THREADPOOL_SIZE) : undefined;
+// The pool size libuv was started with, as a role's parsed config passes it (argv: the test knows it).
+const threadpoolSize = process.argv[3] ? Number(process.argv[3]) : undefined;
 const ch = await openClickHouse({ path: join(mkdtempSync(join(tmpdir(), "pulse-pool-")), "db"), database: "pool", sessions: statements, threadpoolSize });
 let firstStatementAt = 0;
 const sleeping = Array.from({ length: statements }, () =>
@@ -24,5 +24,5 @@ await new Promise((r) => setTimeout(r, 200));
 await promisify(gzip)(Buffer.from("the archive of a chunk"));
 const gzipAt = performance.now();
 await Promise.all(sleeping);
-process.stdout.write(JSON.stringify({ gzipBeforeStatements: firstStatementAt === 0 || gzipAt < firstStatementAt, pool: process.env.UV_THREADPOOL_SIZE ?? "default" }));
+process.stdout.write(JSON.stringify({ gzipBeforeStatements: firstStatementAt === 0 || gzipAt < firstStatementAt, pool: process.argv[3] ?? "default" }));
 await ch.close();
