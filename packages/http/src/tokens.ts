@@ -9,7 +9,7 @@
  * error is logged without echoing any token.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { readFileSync, unwatchFile, watchFile } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { Logger } from "@pulse/kit";
 import type { Authenticator, Principal } from "./auth";
 
@@ -60,9 +60,25 @@ export interface WatchTokenFileOptions<A extends Authenticator = Authenticator> 
 }
 
 export function watchTokenFile<A extends Authenticator = Authenticator>(opts: WatchTokenFileOptions<A>): ReloadableAuthenticator {
+  // A rotation that renames a new file into place can keep the size and, on a coarse clock, the
+  // mtime of the old one: the inode and ctime tell it apart.
+  type Stat = { mtimeMs: number; ctimeMs: number; size: number; ino: number };
+  const statNow = (): Stat | null => {
+    try {
+      const s = statSync(opts.path);
+      return { mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, size: s.size, ino: s.ino };
+    } catch {
+      return null;
+    }
+  };
+  // The file's stat is taken before each read: a change after it is seen at the next poll. Polls
+  // compare with what was last read, not with a watcher's own first look (fs.watchFile took that
+  // on the thread pool, and a rotation landing before it was never seen).
+  let loaded = statNow();
   let current: A = opts.parse(readFileSync(opts.path, "utf8"));
   let generation = 0;
   const reload = (): boolean => {
+    loaded = statNow();
     try {
       current = opts.parse(readFileSync(opts.path, "utf8"));
       generation++;
@@ -78,13 +94,11 @@ export function watchTokenFile<A extends Authenticator = Authenticator>(opts: Wa
       return false;
     }
   };
-  // A rotation that renames a new file into place can keep the size and, on a coarse clock, the
-  // mtime of the old one: the inode and ctime tell it apart.
-  type Stat = { mtimeMs: number; ctimeMs: number; size: number; ino: number };
-  const onChange = (cur: Stat, prev: Stat): void => {
-    if (cur.ino !== prev.ino || cur.mtimeMs !== prev.mtimeMs || cur.ctimeMs !== prev.ctimeMs || cur.size !== prev.size) reload();
-  };
-  watchFile(opts.path, { interval: opts.intervalMs ?? 1000, persistent: false }, onChange);
+  const poll = setInterval(() => {
+    const now = statNow();
+    if (now && (!loaded || now.ino !== loaded.ino || now.mtimeMs !== loaded.mtimeMs || now.ctimeMs !== loaded.ctimeMs || now.size !== loaded.size)) reload();
+  }, opts.intervalMs ?? 1000);
+  poll.unref();
   const signal = opts.signal ?? "SIGHUP";
   const onSignal = (): void => void reload();
   if (signal) process.on(signal, onSignal);
@@ -95,7 +109,7 @@ export function watchTokenFile<A extends Authenticator = Authenticator>(opts: Wa
       return generation;
     },
     close() {
-      unwatchFile(opts.path, onChange);
+      clearInterval(poll);
       if (signal) process.off(signal, onSignal);
     },
   };
